@@ -1,0 +1,74 @@
+"""Shared pieces of every notebook: the Colab badge and the guarded install cell.
+
+The repository URL is written once, in ``_config.yml`` (``repository.url``); this module reads it,
+and the tests check that every notebook's badge and install cell agree with it. Use
+``new_notebook`` to start a chapter notebook from the template's anatomy::
+
+    python tools/notebook_cells.py book/<chapter>/01_topic.ipynb "Title of the notebook"
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COLAB = "https://colab.research.google.com/github"
+
+
+def repository_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return config["repository"]["url"].rstrip("/")
+
+
+def badge_markdown(notebook: Path) -> str:
+    """The Colab badge linking to ``notebook`` on the main branch (image served by the book)."""
+    relative = notebook.resolve().relative_to(ROOT).as_posix()
+    owner_repo = repository_url().split("github.com/", 1)[1]
+    depth = len(notebook.resolve().relative_to(ROOT / "book").parts) - 1
+    image = "../" * depth + "_static/colab-badge.svg"
+    return f"[![Open in Colab]({image})]({COLAB}/{owner_repo}/blob/main/{relative})"
+
+
+def install_source(imports: str = "") -> str:
+    """The setup cell: install in Colab only, then imports and ``setup_notebook``."""
+    return (
+        "# Setup: in Colab, install the book's package first (a no-op anywhere else).\n"
+        "import sys\n"
+        "if \"google.colab\" in sys.modules:\n"
+        "    import subprocess\n"
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",\n"
+        f"                    \"theorybook @ git+{repository_url()}#subdirectory=lib\"], check=True)\n"
+        "\n"
+        + (imports.rstrip() + "\n" if imports else "")
+        + "from theorybook.common import setup_notebook\n"
+        "\n"
+        "rng = setup_notebook(seed=0)"
+    )
+
+
+def new_notebook(path: Path, title: str) -> None:
+    """Write a notebook with the anatomy of ``book/_template.ipynb`` (badge, setup, sections)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+
+    template = nbformat.read(ROOT / "book" / "_template.ipynb", as_version=4)
+    nb = nbformat.v4.new_notebook(metadata=template.metadata)
+    cells = []
+    for cell in template.cells:
+        cell = nbformat.from_dict(dict(cell))
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cells.append(cell)
+    cells[0] = new_markdown_cell(f"# {title}\n\n{badge_markdown(path)}\n\n**What you will see.** …")
+    cells[1] = new_code_cell(install_source("import numpy as np\nimport matplotlib.pyplot as plt"),
+                             metadata={"tags": ["hide-input"]})
+    nb.cells = cells
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+if __name__ == "__main__":
+    new_notebook(Path(sys.argv[1]), sys.argv[2])

@@ -1,0 +1,88 @@
+"""Execute the book's notebooks in place: the only way their stored outputs change (`make notebooks`).
+
+Each notebook runs in a fresh kernel started in its own folder, with ``JAX_PLATFORMS=cpu`` and
+``TQDM_DISABLE=1``, and the widget state is stored so that ``explore`` figures work in the static
+book. A notebook is written back only when it ran without error inside its time budget (60 s in
+the default mode; no budget with ``THEORYBOOK_SCALE=paper``). The script prints one line per
+notebook and exits non-zero if any failed.
+
+    python tools/run_notebooks.py                      # every notebook under book/
+    python tools/run_notebooks.py book/foo/01_bar.ipynb
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_BUDGET_S = 60.0
+
+
+def all_notebooks() -> list[Path]:
+    return sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def execute(path: Path, *, timeout_per_cell: int = 1200) -> tuple[object, float]:
+    """Run one notebook; return (executed notebook, seconds). Raises on a cell error."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout_per_cell,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+        record_timing=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    return nb, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in book/")
+    parser.add_argument("--budget", type=float, default=None,
+                        help=f"seconds per notebook (default {DEFAULT_BUDGET_S:g}; none in paper mode)")
+    parser.add_argument("--dry-run", action="store_true", help="execute and time, write nothing")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    paper = os.environ.get("THEORYBOOK_SCALE", "").strip().lower() == "paper"
+    budget = args.budget if args.budget is not None else (float("inf") if paper else DEFAULT_BUDGET_S)
+
+    import nbformat
+
+    paths = [p.resolve() for p in args.notebooks] or all_notebooks()
+    failures, total = [], 0.0
+    for path in paths:
+        name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        try:
+            nb, seconds = execute(path)
+        except Exception as error:  # a cell raised, or the kernel died
+            failures.append(name)
+            message = str(error).strip().splitlines()
+            print(f"FAIL   {name}: {message[-1] if message else type(error).__name__}", flush=True)
+            continue
+        total += seconds
+        if seconds > budget:
+            failures.append(name)
+            print(f"SLOW   {seconds:7.1f} s  {name} (budget {budget:g} s; not written)", flush=True)
+            continue
+        if not args.dry_run:
+            nbformat.write(nb, path)
+        print(f"ok     {seconds:7.1f} s  {name}", flush=True)
+    print(f"{len(paths) - len(failures)}/{len(paths)} notebooks ok, {total:.1f} s in all", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
