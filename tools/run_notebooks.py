@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,20 +30,24 @@ def all_notebooks() -> list[Path]:
 def execute(path: Path, *, timeout_per_cell: int = 1200) -> tuple[object, float]:
     """Run one notebook; return (executed notebook, seconds). Raises on a cell error."""
     import nbformat
+    from jupyter_client import KernelManager
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout_per_cell,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=True,
-        record_timing=False,
-    )
-    start = time.perf_counter()
-    client.execute()
-    return nb, time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="theorybook-kernel-") as sockets:
+        # A local IPC transport: TCP works too, but ipykernel then warns about unencrypted traffic.
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k"))
+        client = NotebookClient(
+            nb,
+            km=manager,
+            timeout=timeout_per_cell,
+            resources={"metadata": {"path": str(path.parent)}},
+            store_widget_state=True,
+            record_timing=False,
+        )
+        start = time.perf_counter()
+        client.execute()
+        return nb, time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:

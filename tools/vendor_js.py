@@ -46,11 +46,23 @@ FILES = {
     ],
 }
 
-# Loaded between require.js and embed-amd.js: the widget manager takes the folder of its fonts
-# from this global (else it asks the CDN for them).
+# Loaded between require.js and embed-amd.js. (1) The widget manager takes the folder of its fonts
+# from a global and from require.js's path for its own module id; both point at the vendored copy
+# (else it asks the CDN, or a path beside the page, for them). (2) Widgets typeset their labels with
+# MathJax 2's ``MathJax.Hub.Queue``; the book loads MathJax 3, so give it that one method.
 SHIM = """\
-// theorybook: serve the widget manager's fonts from the vendored copy, not the CDN.
-window.__jupyter_widgets_assets_path__ = new URL("html-manager/", document.currentScript.src).href;
+// theorybook (tools/vendor_js.py): offline widget fonts, and MathJax 3 for widget labels.
+(function () {
+  var base = new URL("html-manager", document.currentScript.src).href;
+  window.__jupyter_widgets_assets_path__ = base + "/";
+  window.require.config({ paths: { "@jupyter-widgets/html-manager/dist": base } });
+  window.addEventListener("load", function () {
+    var mj = window.MathJax;
+    if (mj && !mj.Hub && mj.typesetPromise) {
+      mj.Hub = { Queue: function (job) { mj.typesetPromise([job[2]]).catch(function () {}); } };
+    }
+  });
+})();
 """
 
 STAMP = TARGET / ".versions"

@@ -161,7 +161,8 @@ class Explorer(widgets.VBox):
             frame_area = self._build_callback_image()
 
         self.live_controls = [_live_control(n, v) for n, v in grids.items()]
-        self.live_image = widgets.Image(format="png")
+        # Never an empty image: the static page would show a broken <img> in the hidden panel.
+        self.live_image = widgets.Image(value=self.frames[(0,) * len(grids)], format="png")
         self.live_toggle = widgets.Checkbox(
             value=False, indent=False,
             description="compute any value between grid points (needs a running kernel)",

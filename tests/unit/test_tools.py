@@ -1,0 +1,80 @@
+"""The notebook runner (`make notebooks`) and the benchmark runner (`make bench`)."""
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import run_notebooks  # noqa: E402
+from _harness import markdown_table, timeit, write_results  # noqa: E402
+
+KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+
+
+def _notebook(tmp_path, *sources):
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(s) for s in sources], metadata=KERNEL), path)
+    return path
+
+
+@pytest.mark.timeout(300)
+def test_runner_writes_outputs_and_widget_state(tmp_path, capsys):
+    path = _notebook(tmp_path, "print(6 * 7)",
+                     "import ipywidgets as w\nw.IntSlider(value=3)")
+    assert run_notebooks.main([str(path)]) == 0
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].outputs[0]["text"] == "42\n"
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert any(m["model_name"] == "IntSliderModel" and m["state"]["value"] == 3 for m in state.values())
+    assert "1/1 notebooks ok" in capsys.readouterr().out
+
+
+@pytest.mark.timeout(300)
+def test_runner_fails_on_an_error_and_leaves_the_notebook_untouched(tmp_path, capsys):
+    path = _notebook(tmp_path, "raise RuntimeError('boom')")
+    before = path.read_text()
+    assert run_notebooks.main([str(path)]) == 1
+    assert path.read_text() == before
+    assert "FAIL" in capsys.readouterr().out
+
+
+@pytest.mark.timeout(300)
+def test_runner_fails_a_notebook_over_its_budget(tmp_path, capsys):
+    path = _notebook(tmp_path, "import time; time.sleep(1.5)")
+    before = path.read_text()
+    assert run_notebooks.main([str(path), "--budget", "1"]) == 1
+    assert path.read_text() == before
+    assert "SLOW" in capsys.readouterr().out
+
+
+def test_harness_timer_and_table(tmp_path, monkeypatch):
+    calls = []
+    seconds = timeit(lambda: calls.append(1), repeat=3, warmup=2)
+    assert len(calls) == 5 and 0 <= seconds < 0.1
+    table = markdown_table(["a", "b"], [["x", 1.23456], ["y", 2]])
+    assert table.splitlines() == ["| a | b |", "|---|---|", "| x | 1.235 |", "| y | 2 |"]
+    import _harness
+
+    monkeypatch.setattr(_harness, "RESULTS", tmp_path)
+    text = write_results("demo", "Demo", table).read_text()
+    assert text.startswith("## Demo") and "| x | 1.235 |" in text
+
+
+def test_bench_runner_gathers_sections(tmp_path):
+    """run.py runs each script and rebuilds RESULTS.md from results/*.md (here: a stub folder)."""
+    bench = tmp_path / "benchmarks"
+    (bench / "results").mkdir(parents=True)
+    for name in ("run.py", "_harness.py"):
+        (bench / name).write_text((ROOT / "benchmarks" / name).read_text())
+    (bench / "toy.py").write_text(
+        "from _harness import write_results\nwrite_results('toy', 'Toy', '| a |\\n|---|\\n| 1 |')\n")
+    done = subprocess.run([sys.executable, str(bench / "run.py")], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    results = (bench / "RESULTS.md").read_text()
+    assert results.startswith("# Benchmark results") and "## Toy" in results
