@@ -23,6 +23,22 @@ def repository_url() -> str:
     return config["repository"]["url"].rstrip("/")
 
 
+def toc_entries() -> list[str]:
+    """Every file of ``_toc.yml`` (root first, then parts, chapters and sections in reading order)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    entries = [toc["root"]]
+
+    def walk(items):
+        for item in items:
+            if "file" in item:
+                entries.append(item["file"])
+            walk(item.get("sections", []))
+
+    for part in toc["parts"]:
+        walk(part["chapters"])
+    return entries
+
+
 def badge_markdown(notebook: Path) -> str:
     """The Colab badge linking to ``notebook`` on the main branch (image served by the book)."""
     relative = notebook.resolve().relative_to(ROOT).as_posix()

@@ -9,31 +9,23 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import sys
 import threading
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
+sys.path.insert(0, str(ROOT / "tools"))
+from notebook_cells import toc_entries  # noqa: E402
+
 
 def toc_pages() -> list[str]:
     """HTML paths (relative to the site root) of every page in _toc.yml, in reading order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    return [f"{page}.html" for page in pages]
+    return [f"{entry}.html" for entry in toc_entries()]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

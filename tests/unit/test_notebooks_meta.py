@@ -6,30 +6,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
-from notebook_cells import badge_markdown, install_source, repository_url  # noqa: E402
+from notebook_cells import badge_markdown, install_source, repository_url, toc_entries  # noqa: E402
 
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 INSTALL = re.compile(r"git\+(\S+?)#subdirectory=lib")
-
-
-def _toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    return files
 
 
 def test_there_are_notebooks_to_check():
@@ -75,7 +59,7 @@ def test_notebook_is_committed_executed_with_checked_outputs(path):
 
 
 def test_every_toc_entry_exists_and_every_chapter_is_in_the_toc():
-    files = _toc_files()
+    files = toc_entries()
     for entry in files:
         assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".md", ".ipynb")), entry
     chapters = {"relu_queries", "periodic_neurons", "relu_integral_representations",
