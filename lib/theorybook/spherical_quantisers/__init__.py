@@ -22,6 +22,7 @@ from ._asymptotics import (
     kappa_limit,
     kmeans_distortion,
     optimal_factorial,
+    realised_distortions,
     zador,
 )
 from ._core import (
@@ -73,6 +74,7 @@ __all__ = [
     "nearest_sq_distance",
     "optimal_factorial",
     "plots",
+    "realised_distortions",
     "sample_law",
     "sample_sphere",
     "self_design_distortion",

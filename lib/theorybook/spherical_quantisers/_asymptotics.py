@@ -218,3 +218,19 @@ def optimal_factorial(d, s=2) -> tuple[float, float]:
     res = minimize_scalar(lambda b: factorial_distortion(b, d, s), bounds=(0, 1), method="bounded",
                           options={"xatol": 1e-10})
     return float(res.x), float(res.fun)
+
+
+def realised_distortions(r, n, d, law="normal", *, designs=30, test=10_000, seed=0) -> np.ndarray:
+    r"""Q_{n,a} for ``designs`` independent random sphere quantisers (Theorem 4.1, concentration).
+
+    Each design's mean squared distortion is estimated on one common sample of ``test`` target
+    points (common random numbers), so the spread across designs is the design-to-design
+    variability that Theorem 4.1 bounds, not Monte Carlo noise of separate test samples.
+    """
+    from ._core import sample_sphere
+
+    r, n, d, law = _check_r(r), _check_n(n), _check_d(d), _check_law(law)
+    designs, test = _check_n(designs, "designs"), _check_n(test, "test")
+    rng = np.random.default_rng(seed)
+    x = sample_law(law, d, test, rng)
+    return np.array([nearest_sq_distance(x, sample_sphere(n, d, r, rng)).mean() for _ in range(designs)])

@@ -157,7 +157,7 @@ def sensitivity(rho, radii, weights, n, d, law="ball", s=2, *, t_panels=40):
         raise ValueError("rho must be finite and >= 0")
     prob, _ = _setup(n, d, law, s, np.concatenate([radii, rho, [0.0]]), t_panels)
     W = prob.sens_weights(prob.kernel(radii) @ weights)
-    S = np.einsum("kl,klj->j", W, prob.kernel(rho))
+    S = np.einsum("kl,klj->j", W, _grid_kernel(prob, law, int(t_panels), rho))
     Sd = np.einsum("kl,klj->j", W, prob.kernel(radii))
     return S, float(Sd @ weights)
 

@@ -89,7 +89,7 @@ def plot_distance_law(r, n, d, law="normal", samples=3000, seed=0, ax=None):
     return fig
 
 
-def plot_distortion_curves(n=100, d=10, law="normal", s_values=(1, 2, 4, 10), r=None, points=41, ax=None):
+def plot_distortion_curves(n=100, d=10, law="normal", s_values=(1, 2, 4, 10), r=None, points=31, ax=None):
     """D_s(r)^{1/s} against the radius r for several s, each optimum r* marked (eqs. 13, 48)."""
     fig, ax = _axis(ax)
     radii = np.linspace(0.0, 1.3, points)
@@ -177,4 +177,124 @@ def plot_sensitivity(result, ax=None, label=None):
     for r, w in zip(result.radii, result.weights):
         ax.axvline(r, color="C3", lw=0.5 + 3 * w, alpha=0.6)
     ax.set(xlabel=r"candidate radius $\rho$", ylabel=r"$S(\rho;\Phi,n)\,/\,\bar S(\Phi,n)$")
+    return fig
+
+
+def plot_cosine_frame(d=10, n=100, ax=None):
+    """Density of the largest cosine among n uniform directions (exact, eq. 7): cheap explore frame."""
+    fig, ax = _axis(ax, figsize=(5.2, 3.0))
+    c = np.linspace(-1, 1, 2001)
+    F = max_cosine_cdf(c, n, d)
+    ax.plot(0.5 * (c[1:] + c[:-1]), np.diff(F) / np.diff(c))
+    m = expected_max_cosine(n, d)
+    ax.axvline(m, ls="--", c="k", lw=1, label=f"mean {m:.3f}")
+    ax.set(xlim=(-0.3, 1), ylim=(0, None), xlabel=r"largest cosine $\max_j\langle U, U_j\rangle$",
+           ylabel="density", title=f"d = {d}, n = {n}")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def plot_distortion_frame(d=10, s=2, n=100, points=21, ax=None):
+    """D_s(r)^{1/s} for the three targets at one (d, s), optimum marked: cheap explore frame."""
+    fig, ax = _axis(ax, figsize=(5.2, 3.0))
+    radii = np.linspace(0.0, 1.3, points)
+    for i, law in enumerate(("normal", "ball", "sphere")):
+        D = np.array([distortion(a, n, d, law, s) for a in radii]) ** (1 / s)
+        a_star, D_star = optimal_radius(n, d, law, s)
+        ax.plot(radii, D, color=f"C{i}", label=f"{law}: r* = {a_star:.3f}")
+        ax.plot([a_star], [D_star ** (1 / s)], "o", color=f"C{i}")
+    ax.set(xlabel="radius r", ylabel=r"$D_s(r)^{1/s}$", ylim=(0, 1.35), title=f"d = {d}, s = {s}, n = {n}")
+    ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+def plot_radius_vs_dimension(n_values=(10, 100, 10_000), d_values=None, law="sphere", s=2, ax=None):
+    """r*(d) for several n, and the distortion ratio D(1)/D* of the naive radius r = 1."""
+    if ax is None:
+        fig, ax = plt.subplots(1, 2, figsize=(9.5, 3.3))
+    d_values = np.unique(np.geomspace(2, 500, 20).astype(int)) if d_values is None else np.asarray(d_values)
+    for i, n in enumerate(n_values):
+        best = np.array([optimal_radius(n, int(d), law, s) for d in d_values])
+        naive = np.array([distortion(1.0, n, int(d), law, s) for d in d_values])
+        ax[0].semilogx(d_values, best[:, 0], "o-", ms=3, color=f"C{i}", label=f"n = {n}")
+        ax[1].semilogx(d_values, naive / best[:, 1], "o-", ms=3, color=f"C{i}", label=f"n = {n}")
+    ax[0].set(xlabel="dimension d (log)", ylabel="optimal radius r*", title=f"{law} target, s = {s}")
+    ax[1].set(xlabel="dimension d (log)", ylabel=r"$D(1)\,/\,D(r^*)$", title="cost of the naive radius r = 1")
+    ax[0].legend(fontsize=8)
+    return ax[0].figure
+
+
+def plot_growth_frame(rule="n = 2^d"):
+    """One growth rule of Theorem 4.2 (explore frame)."""
+    return plot_growth(rule=rule, d_values=np.unique(np.geomspace(3, 400, 14).astype(int)))
+
+
+def plot_single_sphere_sensitivity(n=1000, d=8, law="ball", s=2, ax=None):
+    """S(ρ; δ_{r*}, n)/S(r*) on the candidate grid (Corollary 3.1): above 1 somewhere means one
+    sphere is not optimal."""
+    from ._mixture import _default_grid, sensitivity
+
+    fig, ax = _axis(ax, figsize=(5.2, 3.0))
+    a, _ = optimal_radius(n, d, law, s)
+    grid = _default_grid(law)
+    S, Sbar = sensitivity(grid, [a], [1.0], n, d, law, s)
+    ax.plot(grid, S / Sbar, label=r"$S(\rho;\delta_{r^*})/S(r^*)$")
+    ax.axhline(1.0, color="k", lw=1, ls=":")
+    ax.axvline(a, color="C3", lw=1, label=f"r* = {a:.3f}")
+    top = float(S.max() / Sbar)
+    ax.set(xlabel=r"candidate radius $\rho$", ylabel="relative sensitivity", ylim=(0, max(1.6, top * 1.05)),
+           title=f"{law}, d = {d}, s = {s}, n = {n}: " + ("one sphere optimal" if top <= 1 + 1e-9 else "not optimal"))
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def comparison_rows(n_values, d, law="normal", seed=0):
+    """Mean squared distortions of the optimal random sphere, k-means, the i.i.d. codebook ℙ = μ
+    and Zador's two values, for each n (s = 2; k-means and i.i.d. scored out of sample)."""
+    from ._asymptotics import iid_codebook_distortion, kmeans_distortion
+
+    rows = []
+    for n in n_values:
+        lo, hi = zador(n, d, 2, law)
+        rows.append((n, optimal_radius(n, d, law, 2)[1], kmeans_distortion(n, d, law, seed),
+                     iid_codebook_distortion(n, d, law, seed), lo, hi))
+    return np.array(rows)
+
+
+def plot_comparison(rows, d, law="normal", ax=None):
+    """Distortion against n for the quantisers of :func:`comparison_rows`."""
+    fig, ax = _axis(ax)
+    n = rows[:, 0]
+    ax.loglog(n, rows[:, 1], "o-", label="optimal random sphere $D^*$ (exact)")
+    ax.loglog(n, rows[:, 2], "s-", label="k-means (scikit-learn, out of sample)")
+    ax.loglog(n, rows[:, 3], "^-", label=r"i.i.d. codebook $\mathbb{P} = \mu$")
+    ax.fill_between(n, rows[:, 4], rows[:, 5], color="C3", alpha=0.25, label="Zador's asymptotic value")
+    ax.set(xlabel="number of points n (log)", ylabel="mean squared distortion (log)", title=f"{law} target, d = {d}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_factorial_comparison(d_values=range(3, 21), ax=None):
+    """Sphere target, n = 2^d: distortion of the optimal random sphere over the best 2^d factorial."""
+    from ._asymptotics import optimal_factorial
+
+    fig, ax = _axis(ax)
+    d_values = np.asarray(list(d_values))
+    for s, marker in ((2, "o"), (4, "s")):
+        ratio = [optimal_radius(2**int(d), int(d), "sphere", s)[1] / optimal_factorial(int(d), s)[1] for d in d_values]
+        ax.plot(d_values, ratio, marker + "-", ms=4, label=f"s = {s}")
+    ax.axhline(1.0, color="k", lw=1, ls=":")
+    ax.set(xlabel="dimension d (n = 2^d points)", ylabel="random sphere / factorial (distortion)",
+           title="random sphere quantiser vs optimised $\\{\\pm b\\}^d$")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_concentration(values, mean, ax=None, label=None):
+    """Histogram of realised distortions Q_{n,a} of independent designs, with their expectation."""
+    fig, ax = _axis(ax)
+    ax.hist(values, bins=15, alpha=0.5, label=label or f"{len(values)} independent quantisers")
+    ax.axvline(mean, color="k", ls="--", lw=1, label="expected distortion (exact)")
+    ax.set(xlabel=r"realised mean squared distortion $Q_{n,a}$", ylabel="count")
+    ax.legend(fontsize=8)
     return fig
