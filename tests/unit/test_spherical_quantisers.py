@@ -357,3 +357,82 @@ def test_slider_ranges_give_finite_cosine_law(n, d):
     F = sq.max_cosine_cdf(np.linspace(-1, 1, 101), n, d)
     assert np.all(np.isfinite(F)) and np.isfinite(sq.expected_max_cosine(n, d))
     assert np.isfinite(sq.evt_radius(n, d).radius)
+
+
+@SLOW
+@given(n=st.sampled_from([10, 100, 1_000, 10_000, 100_000]), d=st.sampled_from([3, 10, 30, 100, 300]))
+def test_slider_ranges_of_notebook1_cosine_frames(n, d):
+    """explore(plot_cosine_frame, d=[3..300], n=[10..1e5]): the plotted density is finite."""
+    c = np.linspace(-1, 1, 2001)
+    dens = np.diff(sq.max_cosine_cdf(c, n, d)) / np.diff(c)
+    assert np.all(np.isfinite(dens)) and np.all(dens >= -1e-9)   # rounding of betainc only
+
+
+@pytest.mark.parametrize("rule", list(plots.GROWTH))
+def test_slider_ranges_of_notebook3_growth_rules(rule):
+    """explore(plot_growth_frame, rule=...): r* and r̂* finite in [0, 1] along every growth rule."""
+    rows, limit = plots.growth_curves(rule, np.unique(np.geomspace(3, 400, 14).astype(int)))
+    assert np.all(np.isfinite(rows)) and np.all((rows[:, 2:] >= 0) & (rows[:, 2:] <= 1)) and 0 <= limit <= 1
+
+
+def test_slider_ranges_of_notebook4_sensitivity():
+    """explore(plot_single_sphere_sensitivity, n=[100..10000]) (ball, d = 8): finite sensitivities."""
+    from theorybook.spherical_quantisers._mixture import _default_grid
+
+    for n in (100, 200, 400, 500, 520, 1_000, 3_000, 10_000):
+        a = sq.optimal_radius(n, 8, "ball")[0]
+        S, Sbar = sq.sensitivity(_default_grid("ball"), [a], [1.0], n, 8, "ball", 2)
+        assert np.all(np.isfinite(S)) and np.isfinite(Sbar) and Sbar > 0
+
+
+# ---------------------------------------------------------------- remaining public helpers
+
+
+def test_samplers_and_nearest_distance():
+    rng = np.random.default_rng(0)
+    z = sq.sample_sphere(50, 6, 0.7, rng)
+    assert np.allclose(np.linalg.norm(z, axis=1), 0.7)
+    for law in sq.LAWS:
+        x = sq.sample_law(law, 6, 20_000, rng)
+        r2 = (x**2).sum(1)
+        assert abs(r2.mean() - sq.radial_moments(law, 6)[1]) < 4 * r2.std() / np.sqrt(len(r2))
+    brute = ((x[:200, None, :] - z[None, :, :]) ** 2).sum(-1).min(1)
+    assert np.allclose(sq.nearest_sq_distance(x[:200], z, chunk=500), brute)
+
+
+def test_ev_distortion_s4_matches_its_definition():
+    """Eq. 34–35 are closed forms of Definition 4.1 (eq. 30): check s = 4 by quadrature over the
+    Weibull law ξ (c.d.f. 1 − e^{−t^δ}) and the ball's radial law."""
+    n, d, a = 300, 7, 0.6
+    delta, k = (d - 1) / 2, sq.kappa(n, d)
+    inner = lambda r: integrate.quad(lambda z: ((r - a) ** 2 + 4 * a * r * k * z) ** 2 * delta * z ** (delta - 1)
+                                     * np.exp(-(z**delta)), 0, np.inf)[0]
+    ref = integrate.quad(lambda r: inner(r) * d * r ** (d - 1), 0, 1)[0]
+    assert sq.ev_distortion(a, n, d, "ball", 4) == pytest.approx(ref, rel=1e-7)
+
+
+def test_kappa_limit_values():
+    """Eq. 43: κ∞ = 0, ½(1 − √(1 − 1/λ²)), ½; for λ = 2 the radius limit is √3/2."""
+    assert sq.kappa_limit(np.inf) == 0 and sq.kappa_limit(1.0) == 0.5
+    assert 1 - 2 * sq.kappa_limit(2.0) == pytest.approx(math.sqrt(3) / 2)
+
+
+def test_realised_distortions_concentrate_around_expectation():
+    """Theorem 4.1: independent designs have nearly equal distortions. Their mean matches the exact
+    expectation within 4 s.e. of the common test sample plus the design spread."""
+    a, D = sq.optimal_radius(64, 6)
+    Q = sq.realised_distortions(a, 64, 6, "normal", designs=12, test=4000, seed=1)
+    assert Q.std(ddof=1) < 0.02 * D
+    assert abs(Q.mean() - D) < 4 * (np.sqrt(2 * D**2 / 4000) + Q.std(ddof=1) / np.sqrt(12))
+
+
+def test_plot_functions_return_labelled_figures():
+    import matplotlib.pyplot as plt
+
+    figs = [plots.plot_cosine_frame(10, 100), plots.plot_distortion_frame(5, 4, points=5),
+            plots.plot_kappa(100, [5, 10, 20]), plots.plot_growth_frame("n = 2^d"),
+            plots.plot_distance_law(0.8, 20, 5, "ball", samples=200)]
+    for fig in figs:
+        ax = fig.axes[0]
+        assert ax.get_xlabel() and ax.get_ylabel()
+        plt.close(fig)
