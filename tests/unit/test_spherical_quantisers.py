@@ -376,10 +376,10 @@ def test_slider_ranges_of_notebook3_growth_rules(rule):
 
 
 def test_slider_ranges_of_notebook4_sensitivity():
-    """explore(plot_single_sphere_sensitivity, n=[100..10000]) (ball, d = 8): finite sensitivities."""
+    """explore(plot_single_sphere_sensitivity, n=[100, ..., 10000]) (ball, d = 8): finite sensitivities."""
     from theorybook.spherical_quantisers._mixture import _default_grid
 
-    for n in (100, 200, 400, 500, 520, 1_000, 3_000, 10_000):
+    for n in (100, 400, 500, 520, 1_000, 10_000):
         a = sq.optimal_radius(n, 8, "ball")[0]
         S, Sbar = sq.sensitivity(_default_grid("ball"), [a], [1.0], n, 8, "ball", 2)
         assert np.all(np.isfinite(S)) and np.isfinite(Sbar) and Sbar > 0

@@ -194,7 +194,8 @@ def optimal_mixture(n, d, law="ball", s=2, tol=1e-5, *, grid=None, max_iter=1000
     Vertex-direction steps Φ ← (1 − γ)Φ + γ δ_{ρ⁺}, ρ⁺ = argmax S(·; Φ) (eq. 24), γ by a bounded
     1-D line search (eq. 25), alternated with vertex-exchange steps that move mass γ ≤ w(ρ⁻) from
     the support point of least sensitivity ρ⁻ to ρ⁺. Every 5 iterations weights below 1e-3 are
-    dropped unless 𝓘 then rises by more than 1e-6 (relative). Stops when g/𝓘 < ``tol``,
+    dropped unless 𝓘 then rises by more than 1e-6 (relative) or the certificate g/𝓘 would
+    rise above max(tol, its current value) (our addition). Stops when g/𝓘 < ``tol``,
     which certifies 𝓔 > 1 − tol (Theorem 3.1, eq. 22). Starts at the best single sphere of the
     grid unless ``start`` (a grid radius) is given. Every 5 iterations, support points closer than
     ``merge`` (the authors' 0.2) are merged into one sphere at the radius between them that
@@ -245,7 +246,7 @@ def optimal_mixture(n, d, law="ball", s=2, tol=1e-5, *, grid=None, max_iter=1000
             w[jm] -= g
             A = A + g * dA
         if it % 5 == 0:
-            w, A = _prune(prob, K, w, A)
+            w, A = _prune(prob, K, w, A, tol)
             grid, K, w, A = _merge(prob, grid, K, w, A, merge)
     return _finish(prob, K, grid, w, it, converged, tol)
 
@@ -284,14 +285,23 @@ def _line_search(f, hi: float) -> float:
     return float(res.x) if res.fun <= f(0.0) else 0.0
 
 
-def _prune(prob, K, w, A, threshold=1e-3):
+def _relative_gap(prob, K, w, A) -> float:
+    S = np.einsum("kl,klj->j", prob.sens_weights(A), K)
+    return float(S.max() - w @ S) / prob.value(A)
+
+
+def _prune(prob, K, w, A, tol, threshold=1e-3):
+    """Drop weights below ``threshold`` unless 𝓘 rises by more than 1e-6 (relative), the
+    authors' rule; also keep them when dropping would worsen the certificate beyond ``tol``
+    (otherwise a light sphere that the optimum needs is dropped and re-added forever)."""
     small = (w > 0) & (w < threshold)
     if not small.any() or small.sum() == (w > 0).sum():
         return w, A
     w2 = np.where(small, 0.0, w)
     w2 /= w2.sum()
     A2 = K @ w2
-    if prob.value(A2) <= prob.value(A) * (1 + 1e-6):
+    if (prob.value(A2) <= prob.value(A) * (1 + 1e-6)
+            and _relative_gap(prob, K, w2, A2) <= max(tol, _relative_gap(prob, K, w, A))):
         return w2, A2
     return w, A
 
