@@ -298,3 +298,20 @@ def plot_concentration(values, mean, ax=None, label=None):
     ax.set(xlabel=r"realised mean squared distortion $Q_{n,a}$", ylabel="count")
     ax.legend(fontsize=8)
     return fig
+
+
+def plot_distance_frame(r=0.7, n=100, d=10, law="normal", ax=None):
+    """Exact density of the nearest squared distance for the quantiser radius ``r`` (Proposition
+    2.1), with its mean D(r) and the optimum D*: cheap explore frame over r and n."""
+    fig, ax = _axis(ax, figsize=(5.2, 3.0))
+    x = np.linspace(0.0, 2.5, 501)
+    F = distance_cdf(x, r, n, d, law)
+    ax.plot(0.5 * (x[1:] + x[:-1]), np.diff(F) / np.diff(x))
+    D = distortion(r, n, d, law, 2)
+    a_star, D_star = optimal_radius(n, d, law, 2)
+    ax.axvline(D, color="k", ls="--", lw=1, label=f"mean D(r) = {D:.3f}")
+    ax.axvline(D_star, color="C3", ls=":", lw=1, label=f"D* = {D_star:.3f} at r* = {a_star:.3f}")
+    ax.set(xlim=(0, 2.5), ylim=(0, None), xlabel=r"$\min_j\|U - Z_j\|^2$", ylabel="density",
+           title=f"{law} target, d = {d}, n = {n}, r = {r:g}")
+    ax.legend(fontsize=8)
+    return fig
