@@ -1,0 +1,236 @@
+r"""Extreme-value approximations (Section 4), Zador's asymptotics and comparison quantisers."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import math
+
+import numpy as np
+from scipy import special
+
+from ._core import (
+    _check_d,
+    _check_law,
+    _check_n,
+    _check_r,
+    _check_s,
+    _moment,
+    nearest_sq_distance,
+    sample_law,
+)
+
+
+# --------------------------------------------------------------------------- extreme values
+def kappa(n, d) -> float:
+    r"""κ_{n,d}, the 1/n-quantile of Beta(δ, δ): I_κ(δ, δ) = 1/n (Lemma 4.1)."""
+    n, d = _check_n(n), _check_d(d)
+    delta = 0.5 * (d - 1)
+    return float(special.betaincinv(delta, delta, 1.0 / n))
+
+
+def kappa_bounds(n, d) -> tuple[float, float]:
+    r"""Lower and upper bounds on κ_{n,d} (Proposition 4.1, eq. 42; n ≥ 2, d ≥ 5).
+
+    ½[1 − √(1 − (2/n)^{1/(δ′−1)})] ≤ κ ≤ ½[1 − √((1 − 4 c_d n^{−1/δ})₊)], δ′ = ⌊δ⌋,
+    c_d = [δ B(δ, δ)]^{1/δ}.
+    """
+    n, d = _check_n(n), _check_d(d)
+    if n < 2:
+        raise ValueError(f"n must be >= 2 for the bounds (42), got {n}")
+    if d < 5:
+        raise ValueError(f"d must be >= 5 for the bounds (42), got {d}")
+    delta = 0.5 * (d - 1)
+    dp = np.floor(delta)
+    lower = 0.5 * (1.0 - np.sqrt(1.0 - (2.0 / n) ** (1.0 / (dp - 1.0))))
+    log_cd = (np.log(delta) + special.betaln(delta, delta)) / delta
+    upper = 0.5 * (1.0 - np.sqrt(max(1.0 - 4.0 * np.exp(log_cd - math.log(n) / delta), 0.0)))
+    return float(lower), float(upper)
+
+
+def kappa_limit(lam: float) -> float:
+    r"""κ∞ for n = λ^d (eq. 43): 0 if λ = ∞, ½(1 − √(1 − 1/λ²)) for λ > 1, ½ for λ ≤ 1."""
+    if np.isinf(lam):
+        return 0.0
+    if lam <= 1.0:
+        return 0.5
+    return 0.5 * (1.0 - np.sqrt(1.0 - 1.0 / lam**2))
+
+
+class EVTRadius(NamedTuple):
+    """Extreme-value approximation of the optimal radius (Corollary 4.1, Theorem 4.2).
+
+    Fields:
+        radius: â*(d, n, 2) = E‖U‖ [1 − 2κ_{n,d} Γ(1 + 1/δ)] (Corollary 4.1).
+        distortion: Ê² = E‖U‖² − â*² (eq. 36).
+        kappa: κ_{n,d}.
+        lam: λ = n^{1/d}, the growth rate when n is read as λ^d.
+        limit: the Theorem 4.2 limit of a*_d for n = λ^d: √(1 − 1/λ²) (r = 1 for the three laws).
+        regime: "sub-exponential" (λ close to 1, log n = o(d): a* → 0), "exponential"
+            (n ≈ λ^d: a* → √(1 − 1/λ²)) or "super-exponential" (λ large: a* → 1).
+    """
+
+    radius: float
+    distortion: float
+    kappa: float
+    lam: float
+    limit: float
+    regime: str
+
+
+def evt_radius(n, d, law="normal") -> EVTRadius:
+    r"""The paper's extreme-value approximation â*(d, n, 2) of the optimal radius.
+
+    â* = M₁ [1 − 2 κ_{n,d} Γ(1 + 1/δ)], Ê² = M₂ − â*² (Corollary 4.1, eq. 36), valid for any s
+    in the limit (Theorem 4.2: a*_d → r(1 − 2κ∞), independent of s). The regime is read from
+    λ = n^{1/d}: λ < 1.1 is labelled sub-exponential, λ > 10 super-exponential (labels for a
+    finite (n, d); the theorem is about sequences).
+
+    Raises:
+        ValueError: naming ``n``, ``d`` or ``law``.
+    """
+    n, d, law = _check_n(n), _check_d(d), _check_law(law)
+    if d < 3:
+        raise ValueError(f"d must be >= 3 for Lemma 4.1 (Weibull limit), got {d}")
+    delta = 0.5 * (d - 1)
+    k = kappa(n, d)
+    m1, m2 = _moment(law, d, 1), _moment(law, d, 2)
+    a_hat = m1 * (1.0 - 2.0 * k * special.gamma(1.0 + 1.0 / delta))
+    lam = float(np.exp(math.log(n) / d))
+    regime = "sub-exponential" if lam < 1.1 else ("super-exponential" if lam > 10 else "exponential")
+    limit = 1.0 - 2.0 * kappa_limit(lam)
+    return EVTRadius(float(a_hat), float(m2 - a_hat**2), k, lam, float(limit), regime)
+
+
+def ev_distortion(a, n, d, law="normal", s=2) -> float:
+    r"""Ê^s(n; a) (Definition 4.1, eq. 30), closed forms for s = 2 and 4 (eqs. 34–35)."""
+    a, n, d, law = _check_r(a, "a"), _check_n(n), _check_d(d), _check_law(law)
+    s = _check_s(s)
+    if d < 3:
+        raise ValueError(f"d must be >= 3 for Lemma 4.1, got {d}")
+    delta = 0.5 * (d - 1)
+    k = kappa(n, d)
+    g1, g2 = special.gamma(1 + 1 / delta), special.gamma(1 + 2 / delta)
+    M = [_moment(law, d, j) for j in range(5)]
+    if s == 2:
+        return float(M[2] - 2 * a * M[1] + a * a + 4 * a * k * M[1] * g1)
+    if s == 4:
+        return float(M[4] - 4 * a * M[3] + 6 * a**2 * M[2] - 4 * a**3 * M[1] + a**4
+                     + 8 * a * k * g1 * (M[3] - 2 * a * M[2] + a**2 * M[1]) + 16 * a**2 * k**2 * M[2] * g2)
+    raise ValueError(f"s must be 2 or 4 for the closed forms (34)-(35), got {s}")
+
+
+# --------------------------------------------------------------------------- Zador
+def _log_ball_volume(d: float) -> float:
+    return 0.5 * d * np.log(np.pi) - special.gammaln(1 + 0.5 * d)
+
+
+def zador(n, d, s=2, law="normal") -> tuple[float, float]:
+    r"""Zador's asymptotic distortion n^{−s/d} Q_{s,d} ‖f‖_{d/(d+s)} with the two bounds on Q.
+
+    d/(d + s) V_d^{−s/d} ≤ Q_{s,d} ≤ Γ(1 + s/d) V_d^{−s/d}, V_d = π^{d/2}/Γ(1 + d/2). In the
+    paper's units ‖f‖_{d/(d+s)} = (2π/d)^{s/2}(1 + s/d)^{(d+s)/2} for N(0, I_d/d) and V_d^{s/d}
+    for the unit ball; the sphere target uses Zador in dimension d − 1 with the density 1/area.
+    These are asymptotic values (n → ∞), not finite-n bounds.
+
+    Raises:
+        ValueError: naming ``n``, ``d``, ``s`` or ``law``.
+    """
+    n, d, s, law = _check_n(n), _check_d(d), _check_s(s), _check_law(law)
+    k = d - 1 if law == "sphere" else d
+    log_vk = _log_ball_volume(k)
+    if law == "normal":
+        log_norm = 0.5 * s * np.log(2 * np.pi / d) + 0.5 * (d + s) * np.log1p(s / d)
+    elif law == "ball":
+        log_norm = s / d * log_vk
+    else:
+        log_area = np.log(2.0) + 0.5 * d * np.log(np.pi) - special.gammaln(0.5 * d)
+        log_norm = s / k * log_area
+    base = -s / k * math.log(n) - s / k * log_vk + log_norm
+    lower = np.exp(base + np.log(k / (k + s)))
+    upper = np.exp(base + special.gammaln(1 + s / k))
+    return float(lower), float(upper)
+
+
+# --------------------------------------------------------------------------- comparators
+def _score(codebook, law, d, test, rng) -> float:
+    return float(np.mean(nearest_sq_distance(sample_law(law, d, test, rng), codebook)))
+
+
+def kmeans_distortion(n, d, law, seed, *, train=None, test=20_000, n_init=1) -> float:
+    r"""Mean squared distortion (s = 2) of Lloyd's k-means codebook, scored out of sample.
+
+    scikit-learn ``KMeans(n_clusters=n)`` is fitted on ``train`` points (default max(20n, 2000))
+    drawn from the target, then scored on ``test`` independent points.
+
+    Raises:
+        ValueError: naming ``n``, ``d``, ``law``, ``train`` or ``test``.
+    """
+    from sklearn.cluster import KMeans
+
+    n, d, law = _check_n(n), _check_d(d), _check_law(law)
+    train = _check_n(max(20 * n, 2000) if train is None else train, "train")
+    test = _check_n(test, "test")
+    if train < n:
+        raise ValueError(f"train must be >= n = {n}, got {train}")
+    rng = np.random.default_rng(seed)
+    x = sample_law(law, d, train, rng)
+    km = KMeans(n_clusters=n, n_init=n_init, random_state=int(rng.integers(2**31))).fit(x)
+    return _score(km.cluster_centers_, law, d, test, rng)
+
+
+def iid_codebook_distortion(n, d, law, seed, *, test=20_000) -> float:
+    r"""Mean squared distortion of n i.i.d. points drawn from the target itself (ℙ = μ).
+
+    One codebook, scored on ``test`` independent target points (Monte Carlo).
+    """
+    n, d, law = _check_n(n), _check_d(d), _check_law(law)
+    test = _check_n(test, "test")
+    rng = np.random.default_rng(seed)
+    return _score(sample_law(law, d, n, rng), law, d, test, rng)
+
+
+def factorial_distortion(b, d, s=2) -> float:
+    r"""Distortion of the 2^d factorial design (±b)^d for the uniform sphere target (Supplement).
+
+    With V uniform on S_{d−1}(1) ∩ R^d_+ and E V₁ = Γ(d/2)/(√π Γ((d + 1)/2)):
+    D₂ = 1 + d b² − 2 b d E V₁; D₄ = 1 + 4b² E(ΣV_i)² + d² b⁴ + 2 d b² − 4 b d E V₁ (1 + d b²),
+    E(ΣV_i)² = 1 + 2(d − 1)/π.
+    """
+    b, d, s = _check_r(b, "b"), _check_d(d), _check_s(s)
+    ev1 = np.exp(special.gammaln(d / 2) - special.gammaln((d + 1) / 2)) / np.sqrt(np.pi)
+    if s == 2:
+        return float(1 + d * b * b - 2 * b * d * ev1)
+    if s == 4:
+        es2 = 1 + 2 * (d - 1) / np.pi
+        return float(1 + 4 * b * b * es2 + d * d * b**4 + 2 * d * b * b - 4 * b * d * ev1 * (1 + d * b * b))
+    raise ValueError(f"s must be 2 or 4 for the factorial closed forms, got {s}")
+
+
+def optimal_factorial(d, s=2) -> tuple[float, float]:
+    """(b*, D*) of the best 2^d factorial design for the sphere target (s = 2 closed form, s = 4 numeric)."""
+    from scipy.optimize import minimize_scalar
+
+    d, s = _check_d(d), _check_s(s)
+    ev1 = np.exp(special.gammaln(d / 2) - special.gammaln((d + 1) / 2)) / np.sqrt(np.pi)
+    if s == 2:
+        return float(ev1), float(1 - d * ev1**2)
+    res = minimize_scalar(lambda b: factorial_distortion(b, d, s), bounds=(0, 1), method="bounded",
+                          options={"xatol": 1e-10})
+    return float(res.x), float(res.fun)
+
+
+def realised_distortions(r, n, d, law="normal", *, designs=30, test=10_000, seed=0) -> np.ndarray:
+    r"""Q_{n,a} for ``designs`` independent random sphere quantisers (Theorem 4.1, concentration).
+
+    Each design's mean squared distortion is estimated on one common sample of ``test`` target
+    points (common random numbers), so the spread across designs is the design-to-design
+    variability that Theorem 4.1 bounds, not Monte Carlo noise of separate test samples.
+    """
+    from ._core import sample_sphere
+
+    r, n, d, law = _check_r(r), _check_n(n), _check_d(d), _check_law(law)
+    designs, test = _check_n(designs, "designs"), _check_n(test, "test")
+    rng = np.random.default_rng(seed)
+    x = sample_law(law, d, test, rng)
+    return np.array([nearest_sq_distance(x, sample_sphere(n, d, r, rng)).mean() for _ in range(designs)])

@@ -1,0 +1,450 @@
+"""Tests of theorybook.spherical_quantisers (Pronzato & Zhigljavsky, arXiv:2605.12568 / 2610.11772).
+
+Oracles: closed forms of the paper (d = 3, Corollary 2.1, Proposition 4.1), scipy 1.17 quadrature,
+Monte Carlo with a stated standard error (tolerance 4 s.e.), and the paper's reported numbers.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import integrate, special, stats
+
+from theorybook import spherical_quantisers as sq
+from theorybook.spherical_quantisers import plots
+
+# ---------------------------------------------------------------- expected_max_cosine, m_{n,d}
+
+
+@pytest.mark.parametrize("n", [1, 2, 10, 1000, 10**6])
+def test_expected_max_cosine_d3_closed_form(n):
+    """d = 3: (1 − cos)/2 is uniform, so E max cos = 1 − 2/(n + 1) = a*(3, n, 2) (Section 2)."""
+    assert sq.expected_max_cosine(n, 3) == pytest.approx((n - 1) / (n + 1), abs=1e-12)
+
+
+@pytest.mark.parametrize("n,d", [(5, 2), (100, 10), (1000, 50)])
+def test_beta_min_mean_matches_scipy_quad(n, d):
+    """m_{n,d} = ∫_0^1 (1 − I_z(δ, δ))^n dz (eq. 14), against scipy.integrate.quad."""
+    delta = (d - 1) / 2
+    ref = integrate.quad(lambda z: np.exp(n * np.log1p(-special.betainc(delta, delta, z))), 0, 1,
+                         points=[special.betaincinv(delta, delta, 1 / n)], limit=500, epsabs=1e-15)[0]
+    assert sq.beta_min_mean(n, d) == pytest.approx(ref, rel=1e-9)
+
+
+def test_expected_max_cosine_monte_carlo():
+    """E max_j ⟨U, U_j⟩ against simulated uniform directions (4 s.e.)."""
+    draws = plots.max_cosine_draws(50, 8, 3000, seed=1)
+    se = draws.std(ddof=1) / np.sqrt(len(draws))
+    assert abs(draws.mean() - sq.expected_max_cosine(50, 8)) < 4 * se
+
+
+def test_expected_max_cosine_stable_and_monotone_at_extremes():
+    """Stable up to n = 10^6, d = 1000: finite, in (0, 1), increasing in n, decreasing in d."""
+    values = [sq.expected_max_cosine(n, 1000) for n in (10, 1000, 10**6)]
+    assert all(0 < v < 1 for v in values) and values[0] < values[1] < values[2]
+    assert sq.expected_max_cosine(10**6, 100) > sq.expected_max_cosine(10**6, 1000)
+    assert sq.expected_max_cosine(1, 7) == pytest.approx(0.0, abs=1e-10)
+
+
+def test_max_cosine_cdf_is_a_cdf():
+    c = np.linspace(-1, 1, 201)
+    F = sq.max_cosine_cdf(c, 20, 6)
+    assert F[0] == 0 and F[-1] == 1 and np.all(np.diff(F) >= 0)
+
+
+# ---------------------------------------------------------------- radial_moments
+
+
+@pytest.mark.parametrize("d", [2, 5, 50, 500])
+def test_radial_moments(d):
+    """Normal N(0, I/d): M1 = chi(d) mean/√d, M2 = 1; ball: d/(d+1), d/(d+2); sphere: 1, 1."""
+    m1, m2 = sq.radial_moments("normal", d)
+    assert m1 == pytest.approx(stats.chi(d).mean() / np.sqrt(d), rel=1e-10) and m2 == pytest.approx(1.0)
+    assert sq.radial_moments("ball", d) == pytest.approx((d / (d + 1), d / (d + 2)))
+    assert sq.radial_moments("sphere", d) == (1.0, 1.0)
+
+
+def test_normal_radius_variance_expansion():
+    """var‖U‖ = 1/(2d) − 1/(8d²) + O(d^{-3}) for N(0, I_d/d) (Section 2)."""
+    d = 200
+    m1, m2 = sq.radial_moments("normal", d)
+    assert abs((m2 - m1**2) - (1 / (2 * d) - 1 / (8 * d**2))) < 5 / d**3
+
+
+# ---------------------------------------------------------------- distortion
+
+
+@pytest.mark.parametrize("n", [1, 5, 100])
+@pytest.mark.parametrize("a", [0.2, 0.7, 1.0])
+def test_distortion_d3_closed_forms(n, a):
+    """Sphere target, d = 3: D_2 = (1 − a)² + 4a/(n + 1) and
+    D_4 = (1 − a)⁴ + 8a[n(1 − a)² + 2 + 2a²]/[(n + 1)(n + 2)] (Section 2). D_4 checks eq. 48."""
+    assert sq.distortion(a, n, 3, "sphere", 2) == pytest.approx((1 - a) ** 2 + 4 * a / (n + 1), rel=1e-12)
+    d4 = (1 - a) ** 4 + 8 * a * (n * (1 - a) ** 2 + 2 + 2 * a * a) / ((n + 1) * (n + 2))
+    assert sq.distortion(a, n, 3, "sphere", 4) == pytest.approx(d4, rel=1e-9)
+
+
+@pytest.mark.parametrize("law", sq.LAWS)
+def test_s2_closed_form_equals_double_integral(law):
+    """Corollary 2.1 (eq. 13) and the integral (eq. 48) agree for s = 2."""
+    from theorybook.spherical_quantisers._core import _distortion_double
+
+    for a in (0.3, 0.9, 1.3):
+        assert _distortion_double(a, 200, 12, law, 2.0) == pytest.approx(sq.distortion(a, 200, 12, law), rel=1e-9)
+
+
+@pytest.mark.parametrize("law,s", [("normal", 2), ("ball", 1), ("sphere", 4), ("normal", 10)])
+def test_exact_distortion_matches_monte_carlo(law, s):
+    """Proposition 2.1 and eqs. 13/48 against a simulation of the random quantiser (4 s.e.)."""
+    est, se = sq.distortion(0.8, 40, 6, law, s, method="mc", samples=20_000, quantisers=40, seed=3)
+    assert abs(est - sq.distortion(0.8, 40, 6, law, s)) < 4 * se
+
+
+def test_distance_law_matches_simulation():
+    """Proposition 2.1: the nearest squared distance has the law (‖U‖ − a)² + 4a‖U‖ζ(n, d);
+    Kolmogorov–Smirnov distance below the 1% critical value 1.63/√N."""
+    rng = np.random.default_rng(5)
+    x = np.concatenate([sq.nearest_sq_distance(sq.sample_law("ball", 7, 100, rng), sq.sample_sphere(30, 7, 0.7, rng))
+                        for _ in range(30)])
+    x.sort()
+    F = plots.distance_cdf(x, 0.7, 30, 7, "ball")
+    ks = np.max(np.maximum(np.abs(F - np.arange(1, len(x) + 1) / len(x)), np.abs(F - np.arange(len(x)) / len(x))))
+    assert ks < 1.63 / np.sqrt(len(x))
+
+
+def test_distortion_at_zero_radius_is_moment():
+    """a = 0: every design point is the origin, D = E‖U‖^s."""
+    assert sq.distortion(0.0, 7, 5, "ball", 3) == pytest.approx(5 / 8, rel=1e-9)
+
+
+# ---------------------------------------------------------------- optimal_radius
+
+
+def test_optimal_radius_d3_closed_forms():
+    """a*(3, n, 2) = (n − 1)/(n + 1); a*(3, n, 4) = 1 − 4/n + 16/n² + O(n^{-3}) (Section 2)."""
+    a, D = sq.optimal_radius(10, 3, "sphere", 2)
+    assert a == pytest.approx(9 / 11) and D == pytest.approx(1 - (9 / 11) ** 2)
+    a4, _ = sq.optimal_radius(1000, 3, "sphere", 4)
+    assert abs(a4 - (1 - 4 / 1000 + 16 / 1000**2)) < 100 / 1000**3
+
+
+@pytest.mark.parametrize("law,s", [("normal", 1), ("ball", 4), ("sphere", 10)])
+def test_optimal_radius_is_a_minimum(law, s):
+    a, D = sq.optimal_radius(50, 8, law, s)
+    assert D == pytest.approx(sq.distortion(a, 50, 8, law, s), rel=1e-10)
+    grid = np.linspace(0, 1.3, 27)
+    assert D <= min(sq.distortion(x, 50, 8, law, s) for x in grid) * (1 + 1e-9)
+
+
+def test_optimal_radius_depends_on_target_only_through_mean_norm():
+    """Corollary 2.1: a*(d, n, 2) = E‖U‖(1 − 2m_{n,d})."""
+    ratios = [sq.optimal_radius(300, 9, law)[0] / sq.radial_moments(law, 9)[0] for law in sq.LAWS]
+    assert np.ptp(ratios) < 1e-12
+
+
+def test_optimal_radius_trends():
+    """a* increases with n, decreases with d; with s it decreases for the sphere target and
+    increases for the normal target (Sections 3.3.1 and 3.3.3)."""
+    assert sq.optimal_radius(10, 10)[0] < sq.optimal_radius(100, 10)[0] < sq.optimal_radius(1000, 10)[0]
+    assert sq.optimal_radius(100, 5)[0] > sq.optimal_radius(100, 10)[0] > sq.optimal_radius(100, 50)[0]
+    sphere = [sq.optimal_radius(100, 10, "sphere", s)[0] for s in (1, 2, 4, 10)]
+    normal = [sq.optimal_radius(100, 10, "normal", s)[0] for s in (1, 2, 4, 10)]
+    assert np.all(np.diff(sphere) < 0) and np.all(np.diff(normal) > 0)
+
+
+def test_naive_radius_one_is_poor_in_high_dimension():
+    """The naive a = 1 is poor when d is large (Section 3.3.1): at d = 100 its distortion is
+    more than 1.5 times the optimum, for n = 10 as for n = 1000 (s = 2, sphere target)."""
+    for n in (10, 1000):
+        assert sq.distortion(1.0, n, 100, "sphere", 2) > 1.5 * sq.optimal_radius(n, 100, "sphere", 2)[1]
+
+
+# ---------------------------------------------------------------- extreme values
+
+
+def test_kappa_bounds_hold():
+    """Proposition 4.1 (eq. 42): the bounds bracket κ_{n,d}."""
+    for n in (2, 10, 1000, 10**6):
+        for d in (5, 8, 20, 100, 500):
+            lo, hi = sq.kappa_bounds(n, d)
+            assert lo - 1e-12 <= sq.kappa(n, d) <= hi + 1e-12
+
+
+def test_evt_radius_d3_and_accuracy_in_n():
+    """d = 3: κ = 1/n and â* = 1 − 2/n (sphere). â* approaches a* as n grows (Section 4.3)."""
+    assert sq.kappa(50, 3) == pytest.approx(1 / 50)
+    assert sq.evt_radius(50, 3, "sphere").radius == pytest.approx(1 - 2 / 50)
+    err = [abs(sq.evt_radius(n, 20).radius - sq.optimal_radius(n, 20)[0]) for n in (10, 1000, 10**5)]
+    assert err[0] > err[1] > err[2]
+
+
+def test_growth_regimes_theorem_4_2():
+    """Theorem 4.2: n = 2^d gives a* → √3/2 (independent of s); n = d² gives a* → 0."""
+    a2 = sq.optimal_radius(2**300, 300, "normal", 2)[0]
+    a4 = sq.optimal_radius(2**300, 300, "normal", 4)[0]
+    assert abs(a2 - math.sqrt(3) / 2) < 0.01 and abs(a4 - math.sqrt(3) / 2) < 0.01
+    poly = [sq.optimal_radius(d * d, d)[0] for d in (10, 100, 1000)]
+    assert poly[0] > poly[1] > poly[2] and poly[2] < 0.2
+    info = sq.evt_radius(2**300, 300)
+    assert info.regime == "exponential" and info.limit == pytest.approx(math.sqrt(3) / 2)
+    assert sq.evt_radius(300**2, 300).regime == "sub-exponential"
+
+
+def test_ev_distortion_s2_consistent_with_evt_radius():
+    """Ê² at â* equals M₂ − â*² (eq. 36), and the s = 4 form is minimised near â*(s=4)."""
+    info = sq.evt_radius(500, 12, "ball")
+    assert sq.ev_distortion(info.radius, 500, 12, "ball", 2) == pytest.approx(info.distortion)
+    assert sq.ev_distortion(0.8, 500, 12, "ball", 4) > 0
+
+
+# ---------------------------------------------------------------- Zador, comparators
+
+
+def test_zador_constants():
+    """Bounds ratio d/(d + s)/Γ(1 + s/d); d = 2, s = 2: the hexagonal lattice's
+    Q_{2,2} = 2·5/(36√3) lies between the bounds (for the unit disc ‖f‖ = V_2^{s/d} = π)."""
+    lo, hi = sq.zador(1, 2, 2, "ball")
+    assert lo / hi == pytest.approx((2 / 4) / math.gamma(2))
+    assert lo <= math.pi * 10 / (36 * math.sqrt(3)) <= hi
+    # normal: ‖f‖_{d/(d+s)} by direct quadrature in d = 3
+    d, s = 3, 2
+    p = d / (d + s)
+    integral = integrate.quad(lambda r: 4 * np.pi * r * r * ((d / (2 * np.pi)) ** 1.5 * np.exp(-d * r * r / 2)) ** p,
+                              0, np.inf)[0]
+    V = 4 * np.pi / 3
+    assert sq.zador(1, d, s, "normal")[1] == pytest.approx(math.gamma(1 + s / d) * V ** (-s / d) * integral ** (1 / p))
+
+
+def test_random_quantiser_beats_zador_value_at_moderate_n():
+    """The brief's claim: at moderate n and high d, D* lies below Zador's asymptotic value."""
+    assert sq.optimal_radius(1000, 20)[1] < sq.zador(1000, 20)[0]
+
+
+def test_kmeans_beats_iid_codebook_and_one_centre_is_the_variance():
+    """k-means (n = 1) scores E‖U‖² = 1 out of sample (4 s.e.); k-means < i.i.d. codebook."""
+    d1 = sq.kmeans_distortion(1, 5, "normal", seed=0, test=20_000)
+    # var of ‖U‖² for N(0, I/d) is 2/d, so s.e. = sqrt(2/(5·20000))
+    assert abs(d1 - 1.0) < 4 * math.sqrt(2 / 5 / 20_000) + 0.01
+    assert sq.kmeans_distortion(32, 4, "ball", seed=1) < sq.iid_codebook_distortion(32, 4, "ball", seed=1)
+
+
+def test_iid_codebook_matches_triple_integral():
+    """Mean of i.i.d.-codebook distortions over 12 seeds vs 𝓘(Ψ; n) of eq. 12 with Φ = Ψ (4 s.e.)."""
+    vals = np.array([sq.iid_codebook_distortion(30, 5, "ball", seed=k, test=4000) for k in range(12)])
+    ref = sq.self_design_distortion(30, 5, "ball", 2)
+    assert abs(vals.mean() - ref) < 4 * vals.std(ddof=1) / np.sqrt(len(vals))
+
+
+def test_factorial_closed_forms_and_crossover():
+    """Supplement: factorial D₂, D₄ against simulation; random spheres (n = 2^d) beat optimised
+    2^d factorial designs exactly from d = 7 on, for s = 2 and s = 4."""
+    rng = np.random.default_rng(2)
+    u = sq.sample_law("sphere", 4, 20_000, rng)
+    dist2 = 1 + 4 * 0.4**2 - 2 * 0.4 * np.abs(u).sum(1)
+    for s, vals in ((2, dist2), (4, dist2**2)):
+        assert abs(vals.mean() - sq.factorial_distortion(0.4, 4, s)) < 4 * vals.std() / np.sqrt(len(vals))
+    for s in (2, 4):
+        wins = [sq.optimal_radius(2**d, d, "sphere", s)[1] < sq.optimal_factorial(d, s)[1] for d in range(3, 13)]
+        assert wins == [d >= 7 for d in range(3, 13)]
+
+
+# ---------------------------------------------------------------- mixtures
+
+
+def test_triple_integral_equals_double_integral_for_one_sphere():
+    """Eq. 12 (triple integral, any radial law) with Φ = δ_a reproduces eq. 48 (1e-6: the
+    coarser quadrature of the mixture code)."""
+    for law, d, n, s in (("ball", 6, 100, 2), ("sphere", 5, 20, 4), ("normal", 4, 30, 1)):
+        assert sq.mixture_distortion([0.7], [1.0], n, d, law, s) == pytest.approx(sq.distortion(0.7, n, d, law, s), rel=1e-6)
+
+
+def test_directional_derivative_is_sensitivity_gap():
+    """Eq. 23: d/dε 𝓘((1 − ε)Φ + εδ_ρ) at 0 equals S̄ − S(ρ)."""
+    radii, w = np.array([0.3, 0.8]), np.array([0.2, 0.8])
+    S, Sbar = sq.sensitivity([0.5], radii, w, 50, 5, "ball", 2)
+    eps = 1e-6
+    f = [sq.mixture_distortion(np.append(radii, 0.5), np.append((1 - e) * w, e), 50, 5, "ball", 2) for e in (0, eps)]
+    assert (f[1] - f[0]) / eps == pytest.approx(Sbar - S[0], rel=1e-3)
+
+
+def test_ball_d8_mixtures_and_efficiency_of_iid_design():
+    """Section 3.3.2 (ball, s = 2, d = 8): one sphere optimal at n = 400 (certificate ≤ 0),
+    not at n = 1000, where the optimum has 2 spheres, weights increasing with radius, and the
+    design ℙ = μ has efficiency ≈ 0.9296 (paper)."""
+    assert sq.single_sphere_certificate(400, 8, "ball")[1] < 1e-9
+    assert sq.single_sphere_certificate(1000, 8, "ball")[1] > 0.1
+    res = sq.optimal_mixture(1000, 8, "ball", 2)
+    assert res.converged and res.efficiency_bound > 1 - 1e-5
+    assert len(res.radii) == 2 and res.weights[np.argmax(res.radii)] > 0.99
+    assert res.distortion < sq.optimal_radius(1000, 8, "ball")[1]
+    eff = res.distortion / sq.self_design_distortion(1000, 8, "ball", 2)
+    assert abs(eff - 0.9296) < 0.001
+
+
+def test_first_n_without_single_sphere_is_about_2_to_the_d_plus_1():
+    """n₁(d, 2) almost coincides with 2^{d+1} (Section 3.3.2; authors' script: 509 at d = 8)."""
+    for d in (3, 5):
+        n1 = sq.first_n_without_single_sphere(d, "ball", 2, n_max=4 * 2 ** (d + 1))
+        assert abs(n1 - 2 ** (d + 1)) <= 0.05 * 2 ** (d + 1)
+
+
+def test_efficiency_bound_is_a_lower_bound():
+    """Eq. 22: 1 − g/𝓘(Φ) ≤ 𝓘(Φ*)/𝓘(Φ) for Φ = the uniform-ball design and the optimum Φ*."""
+    n, d = 300, 5
+    best = sq.optimal_mixture(n, d, "ball", 2)
+    from theorybook.spherical_quantisers._core import radial_nodes
+    from theorybook.spherical_quantisers._mixture import _GL8
+
+    r, psi = radial_nodes("ball", d, gl=_GL8)
+    S, Sbar = sq.sensitivity(best.grid, r, psi / psi.sum(), n, d, "ball", 2)
+    I = sq.self_design_distortion(n, d, "ball", 2)
+    assert 1 - (S.max() - Sbar) / I <= best.distortion / I + 1e-12
+
+
+# ---------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize("call,arg", [
+    (lambda: sq.expected_max_cosine(0, 5), "n"),
+    (lambda: sq.expected_max_cosine(10, 1), "d"),
+    (lambda: sq.radial_moments("cube", 5), "law"),
+    (lambda: sq.distortion(-0.1, 10, 5), "r"),
+    (lambda: sq.distortion(0.5, 10, 5, s=0), "s"),
+    (lambda: sq.distortion(0.5, 10, 5, law="cube"), "law"),
+    (lambda: sq.distortion(0.5, 10, 5, method="quad"), "method"),
+    (lambda: sq.distortion(0.5, 10, 5, method="mc", samples=0), "samples"),
+    (lambda: sq.optimal_radius(0, 5), "n"),
+    (lambda: sq.optimal_radius(10, 5, s=-1), "s"),
+    (lambda: sq.evt_radius(10, 1), "d"),
+    (lambda: sq.evt_radius(10, 5, law="t"), "law"),
+    (lambda: sq.optimal_mixture(10, 5, s=0), "s"),
+    (lambda: sq.optimal_mixture(0, 5), "n"),
+    (lambda: sq.optimal_mixture(10, 5, tol=0), "tol"),
+    (lambda: sq.zador(0, 5), "n"),
+    (lambda: sq.zador(10, 5, s=0), "s"),
+    (lambda: sq.zador(10, 5, law="x"), "law"),
+    (lambda: sq.kmeans_distortion(0, 5, "ball", 0), "n"),
+    (lambda: sq.kmeans_distortion(5, 1, "ball", 0), "d"),
+    (lambda: sq.iid_codebook_distortion(5, 5, "cube", 0), "law"),
+    (lambda: sq.kappa_bounds(10, 4), "d"),
+])
+def test_bad_arguments_raise(call, arg):
+    with pytest.raises(ValueError, match=arg):
+        call()
+
+
+# ---------------------------------------------------------------- slider ranges (hypothesis)
+
+SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SLOW
+@given(r=st.floats(0, 1.3), n=st.sampled_from([10, 100, 1000, 10_000, 100_000]),
+       d=st.sampled_from([2, 3, 5, 10, 20, 50, 100, 200]), s=st.sampled_from([1, 2, 4, 10]),
+       law=st.sampled_from(sq.LAWS))
+def test_slider_ranges_give_finite_distortion(r, n, d, s, law):
+    """Every (r, n, d, s, law) a slider of the chapter reaches gives finite, positive values."""
+    D = sq.distortion(r, n, d, law, s)
+    a, Ds = sq.optimal_radius(n, d, law, s)
+    assert np.isfinite(D) and D > 0 and np.isfinite(a) and 0 <= a and 0 < Ds <= D * (1 + 1e-9)
+
+
+@SLOW
+@given(n=st.sampled_from([10, 100, 1000, 10_000]), d=st.sampled_from([3, 10, 30, 100]))
+def test_slider_ranges_give_finite_cosine_law(n, d):
+    F = sq.max_cosine_cdf(np.linspace(-1, 1, 101), n, d)
+    assert np.all(np.isfinite(F)) and np.isfinite(sq.expected_max_cosine(n, d))
+    assert np.isfinite(sq.evt_radius(n, d).radius)
+
+
+@SLOW
+@given(n=st.sampled_from([10, 1_000, 100_000]), d=st.sampled_from([3, 10, 30, 100, 300]))
+def test_slider_ranges_of_notebook1_cosine_frames(n, d):
+    """explore(plot_cosine_frame, d=[3..300], n=[10..1e5]): the plotted density is finite."""
+    c = np.linspace(-1, 1, 2001)
+    dens = np.diff(sq.max_cosine_cdf(c, n, d)) / np.diff(c)
+    assert np.all(np.isfinite(dens)) and np.all(dens >= -1e-9)   # rounding of betainc only
+
+
+@pytest.mark.parametrize("rule", list(plots.GROWTH))
+def test_slider_ranges_of_notebook3_growth_rules(rule):
+    """explore(plot_growth_frame, rule=...): r* and r̂* finite in [0, 1] along every growth rule."""
+    rows, limit = plots.growth_curves(rule, np.unique(np.geomspace(3, 400, 14).astype(int)))
+    assert np.all(np.isfinite(rows)) and np.all((rows[:, 2:] >= 0) & (rows[:, 2:] <= 1)) and 0 <= limit <= 1
+
+
+def test_slider_ranges_of_notebook4_sensitivity():
+    """explore(plot_single_sphere_sensitivity, n=[100, ..., 10000]) (ball, d = 8): finite sensitivities."""
+    from theorybook.spherical_quantisers._mixture import _default_grid
+
+    for n in (100, 400, 500, 520, 1_000, 10_000):
+        a = sq.optimal_radius(n, 8, "ball")[0]
+        S, Sbar = sq.sensitivity(_default_grid("ball"), [a], [1.0], n, 8, "ball", 2)
+        assert np.all(np.isfinite(S)) and np.isfinite(Sbar) and Sbar > 0
+
+
+# ---------------------------------------------------------------- remaining public helpers
+
+
+def test_samplers_and_nearest_distance():
+    rng = np.random.default_rng(0)
+    z = sq.sample_sphere(50, 6, 0.7, rng)
+    assert np.allclose(np.linalg.norm(z, axis=1), 0.7)
+    for law in sq.LAWS:
+        x = sq.sample_law(law, 6, 20_000, rng)
+        r2 = (x**2).sum(1)
+        assert abs(r2.mean() - sq.radial_moments(law, 6)[1]) < 4 * r2.std() / np.sqrt(len(r2))
+    brute = ((x[:200, None, :] - z[None, :, :]) ** 2).sum(-1).min(1)
+    assert np.allclose(sq.nearest_sq_distance(x[:200], z, chunk=500), brute)
+
+
+def test_ev_distortion_s4_matches_its_definition():
+    """Eq. 34–35 are closed forms of Definition 4.1 (eq. 30): check s = 4 by quadrature over the
+    Weibull law ξ (c.d.f. 1 − e^{−t^δ}) and the ball's radial law."""
+    n, d, a = 300, 7, 0.6
+    delta, k = (d - 1) / 2, sq.kappa(n, d)
+    inner = lambda r: integrate.quad(lambda z: ((r - a) ** 2 + 4 * a * r * k * z) ** 2 * delta * z ** (delta - 1)
+                                     * np.exp(-(z**delta)), 0, np.inf)[0]
+    ref = integrate.quad(lambda r: inner(r) * d * r ** (d - 1), 0, 1)[0]
+    assert sq.ev_distortion(a, n, d, "ball", 4) == pytest.approx(ref, rel=1e-7)
+
+
+def test_kappa_limit_values():
+    """Eq. 43: κ∞ = 0, ½(1 − √(1 − 1/λ²)), ½; for λ = 2 the radius limit is √3/2."""
+    assert sq.kappa_limit(np.inf) == 0 and sq.kappa_limit(1.0) == 0.5
+    assert 1 - 2 * sq.kappa_limit(2.0) == pytest.approx(math.sqrt(3) / 2)
+
+
+def test_realised_distortions_concentrate_around_expectation():
+    """Theorem 4.1: independent designs have nearly equal distortions. Their mean matches the exact
+    expectation within 4 s.e. of the common test sample plus the design spread."""
+    a, D = sq.optimal_radius(64, 6)
+    Q = sq.realised_distortions(a, 64, 6, "normal", designs=12, test=4000, seed=1)
+    assert Q.std(ddof=1) < 0.02 * D
+    assert abs(Q.mean() - D) < 4 * (np.sqrt(2 * D**2 / 4000) + Q.std(ddof=1) / np.sqrt(12))
+
+
+def test_plot_functions_return_labelled_figures():
+    import matplotlib.pyplot as plt
+
+    figs = [plots.plot_cosine_frame(10, 100), plots.plot_distortion_frame(5, 4, points=5),
+            plots.plot_kappa(100, [5, 10, 20]), plots.plot_growth_frame("n = 2^d"),
+            plots.plot_distance_law(0.8, 20, 5, "ball", samples=200)]
+    for fig in figs:
+        ax = fig.axes[0]
+        assert ax.get_xlabel() and ax.get_ylabel()
+        plt.close(fig)
+
+
+@settings(max_examples=8, deadline=None)
+@given(r=st.sampled_from([0.3, 0.6, 0.9, 1.2]), n=st.sampled_from([10, 1_000, 100_000]))
+def test_slider_ranges_of_notebook1_distance_frames(r, n):
+    """explore(plot_distance_frame, r=..., n=...): the distance c.d.f. is finite, increasing, and
+    its mean ∫(1 − F) matches D(r) (s = 2)."""
+    x = np.linspace(0.0, 6.0, 3001)
+    F = plots.distance_cdf(x, r, n, 10, "normal")
+    assert np.all(np.isfinite(F)) and np.all(np.diff(F) >= -1e-12)
+    mean = np.sum(1 - 0.5 * (F[1:] + F[:-1])) * (x[1] - x[0])
+    assert mean == pytest.approx(sq.distortion(r, n, 10, "normal"), abs=1e-4)
