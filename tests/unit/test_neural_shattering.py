@@ -402,6 +402,26 @@ def test_gd_slider_range_is_finite(lr, noise):
 
 def test_frames_render():
     for fig in (plots.frame_weight(d=3, n=64), plots.frame_edge_of_stability(lr=0.4, steps=120),
-                plots.frame_shattering(d=3, weight_decay=0.1, n=32, width=32, steps=100)):
+                plots.frame_shattering(d=3, weight_decay=0.1, n=32, width=32, steps=100, pad_to=5)):
         assert len(fig.axes) >= 1
         plt.close(fig)
+
+
+def test_activation_classes_partition_the_neurons():
+    p, X, _, _ = _small()
+    p["b"][:3] = 10.0  # dead
+    p["b"][3:6] = -10.0  # always on
+    c = ns.activation_classes(p, X)
+    assert c["dead"] + c["rare"] + c["broad"] + c["always"] == pytest.approx(1.0)
+    assert c["dead"] >= 3 / 24 and c["always"] >= 3 / 24
+    with pytest.raises(ValueError, match="rare"):
+        ns.activation_classes(p, X, rare=1.5)
+
+
+def test_train_gd_float32_follows_float64():
+    """The float32 option (used for the book's larger runs) tracks the float64 trajectory."""
+    p, X, y, f0 = _small()
+    _, h64 = ns.train_gd(p, X, y, 0.1, 200, f0=f0, sharpness_iters=0)
+    _, h32 = ns.train_gd(p, X, y, 0.1, 200, f0=f0, sharpness_iters=0, float64=False)
+    assert np.allclose(h32["loss"], h64["loss"], rtol=1e-4)
+    assert np.allclose(h32["mse"], h64["mse"], rtol=1e-3)

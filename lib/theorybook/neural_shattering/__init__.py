@@ -12,19 +12,20 @@ Public API (fixed by the chapter issue):
 - :func:`sharpness`, :func:`vg_seminorm`, :func:`weight_function`, :func:`population_weight`
 - :func:`activation_rates`, :func:`rate_sweep` (returns :class:`RateSweep`)
 
-Extras: :func:`make_target`, :func:`sample_ball`, :func:`training_loss`, :func:`neuron_norms`,
+Extras: :func:`activation_classes`, :func:`make_target`, :func:`sample_ball`, :func:`training_loss`, :func:`neuron_norms`,
 :func:`thm32_bound`, :func:`loglog_slope`; plot functions in :mod:`.plots`.
 """
 
 from . import plots
 from ._data import make_dataset, make_target, sample_ball
-from ._model import (activation_rates, init_network, neuron_norms, predict, sharpness,
-                     thm32_bound, train_gd, training_loss)
+from ._model import (activation_classes, activation_rates, init_network, neuron_norms, predict,
+                     sharpness, thm32_bound, train_gd, training_loss)
 from ._rates import RateSweep, loglog_slope, rate_sweep
 from ._weight import population_weight, vg_seminorm, weight_function
 
 __all__ = [
     "RateSweep",
+    "activation_classes",
     "activation_rates",
     "init_network",
     "loglog_slope",

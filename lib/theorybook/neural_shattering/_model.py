@@ -267,7 +267,8 @@ def _train_kernel(p, X, y, f0, v0, lr, weight_decay, steps, every, sharp_iters, 
 
 def train_gd(params: dict, X, y, lr: float, steps: int, weight_decay: float = 0.0,
              clip: float | None = 50.0, record_every: int | None = None, *, f0=None,
-             sharpness_iters: int = 20, decay_biases: bool = False, seed: int = 0):
+             sharpness_iters: int = 20, decay_biases: bool = False, seed: int = 0,
+             float64: bool = True):
     r"""Full-batch gradient descent on :math:`L(\theta) = \frac1{2n}\sum_i(f_\theta(x_i)-y_i)^2` (§2, §4).
 
     .. math:: \theta_{t+1} = \theta_t - \eta\,\big(c_t\nabla L(\theta_t) + \lambda\,\theta_t\big),
@@ -290,6 +291,8 @@ def train_gd(params: dict, X, y, lr: float, steps: int, weight_decay: float = 0.
         sharpness_iters: warm-started power iterations per record (0: do not track, NaN).
         decay_biases: also decay ``b`` and ``beta``.
         seed: start vector of the power iteration.
+        float64: train in float64 (default); False trains in float32, about twice as fast on a
+            CPU (used for the larger runs of the book; keep float64 when tracking the sharpness).
 
     Returns:
         ``(params, history)``: the final parameters (numpy float64) and a dict of equal-length
@@ -312,12 +315,33 @@ def train_gd(params: dict, X, y, lr: float, steps: int, weight_decay: float = 0.
     sharpness_iters = _check_int("sharpness_iters", sharpness_iters, 0)
     size = sum(a.size for a in p.values())
     v0 = np.random.default_rng([_check_seed(seed), 2]).standard_normal(size)
-    with _x64():
-        out, rec = _train_kernel(jax.tree.map(jnp.asarray, p), jnp.asarray(X), jnp.asarray(y),
-                                 jnp.asarray(f0_arr), jnp.asarray(v0), lr, weight_decay, steps,
+    dtype = jnp.float64 if float64 else jnp.float32
+    with (_x64() if float64 else contextlib.nullcontext()):
+        arr = lambda a: jnp.asarray(a, dtype=dtype)  # noqa: E731
+        out, rec = _train_kernel(jax.tree.map(arr, p), arr(X), arr(y), arr(f0_arr), arr(v0),
+                                 lr, weight_decay, steps,
                                  min(every, steps), sharpness_iters, bool(decay_biases), clip)
-        out = {k: np.asarray(a) for k, a in out.items()}
-        rec = [np.asarray(a) for a in rec]
+        out = {k: np.asarray(a, dtype=np.float64) for k, a in out.items()}
+        rec = [np.asarray(a, dtype=np.float64) for a in rec]
     history = dict(zip(("step", "loss", "mse", "sharpness"), rec))
     history["step"] = history["step"].astype(np.int64)
     return out, history
+
+
+def activation_classes(params: dict, X, rare: float = 0.1) -> dict:
+    r"""Neurons sorted by activation rate (pitfall of §4: report the classes separately).
+
+    Returns the fractions of neurons that are ``dead`` (rate 0: the kink misses the data, the
+    neuron is constant or extrapolates), ``rare`` (0 < rate < ``rare``: the shattering neurons),
+    ``broad`` (``rare`` <= rate < 1) and ``always`` (rate 1: affine on the data), and the median
+    neuron norm :math:`|v_k|\|w_k\|` of the rare and of the broad neurons (NaN if none).
+    """
+    if not 0 < rare < 1:
+        raise ValueError(f"rare must lie in (0, 1), got {rare!r}")
+    r, norm = activation_rates(params, X), neuron_norms(params)
+    classes = {"dead": r == 0, "rare": (r > 0) & (r < rare), "broad": (r >= rare) & (r < 1),
+               "always": r == 1}
+    out = {k: float(np.mean(m)) for k, m in classes.items()}
+    for k in ("rare", "broad"):
+        out[f"norm_{k}"] = float(np.median(norm[classes[k]])) if classes[k].any() else float("nan")
+    return out
