@@ -1,0 +1,46 @@
+"""Stable minima of ReLU networks and the curse of dimensionality: neural shattering.
+
+Liang, Qiao, Wang & Parhi, NeurIPS 2025 (arXiv:2506.20779). Large-step gradient descent only
+settles in flat minima (sharpness <= 2/lr); flatness bounds a data-weighted variation seminorm
+(Thm 3.2) whose weight vanishes like (1 - |t|)^(d+2) at the boundary of the data ball, so flat
+networks can "shatter": rarely active neurons with large weights fit noise near the boundary, and
+the error rate against the ground truth degrades exponentially with the dimension d.
+
+Public API (fixed by the chapter issue):
+
+- :func:`make_dataset`, :func:`init_network`, :func:`predict`, :func:`train_gd`
+- :func:`sharpness`, :func:`vg_seminorm`, :func:`weight_function`, :func:`population_weight`
+- :func:`activation_rates`, :func:`rate_sweep` (returns :class:`RateSweep`)
+
+Extras: :func:`activation_classes`, :func:`make_target`, :func:`sample_ball`, :func:`training_loss`, :func:`neuron_norms`,
+:func:`thm32_bound`, :func:`loglog_slope`; plot functions in :mod:`.plots`.
+"""
+
+from . import plots
+from ._data import make_dataset, make_target, sample_ball
+from ._model import (activation_classes, activation_rates, init_network, neuron_norms, predict,
+                     sharpness, thm32_bound, train_gd, training_loss)
+from ._rates import RateSweep, loglog_slope, rate_sweep
+from ._weight import population_weight, vg_seminorm, weight_function
+
+__all__ = [
+    "RateSweep",
+    "activation_classes",
+    "activation_rates",
+    "init_network",
+    "loglog_slope",
+    "make_dataset",
+    "make_target",
+    "neuron_norms",
+    "plots",
+    "population_weight",
+    "predict",
+    "rate_sweep",
+    "sample_ball",
+    "sharpness",
+    "thm32_bound",
+    "train_gd",
+    "training_loss",
+    "vg_seminorm",
+    "weight_function",
+]
