@@ -75,12 +75,13 @@ def _mlp_per_token(key, y, act, sigma_u, sigma_w, width):
     return jax.vmap(lambda k, row: _mlp(k, row[None], act, sigma_u, sigma_w, width)[0])(keys, y)
 
 
-def _layer(x, key, act, dt, sigma_u, sigma_w, beta, v_scale, width, mlp, common):
+def _layer(x, key, act, dt, sigma_u, sigma_w, beta, v_scale, width, mlp, common, gate=1.0):
     y = _normalise(x + dt * _attention(x, beta, v_scale))
     if not mlp:
         return y
     field = _mlp if common else _mlp_per_token
-    return _normalise(y + jnp.sqrt(dt) * field(key, y, act, sigma_u, sigma_w, width))
+    # gate = 0 switches the MLP off inside a vmapped grid (same compiled code, no second compile)
+    return _normalise(y + gate * jnp.sqrt(dt) * field(key, y, act, sigma_u, sigma_w, width))
 
 
 def _cosines(x):
@@ -206,12 +207,12 @@ class ForwardResult(NamedTuple):
 def _forward_run(depth, width, mlp, common, trajectory):
     """One network (one key): scan over layers, observe after each. Not jitted, not vmapped."""
 
-    def run(x0, key_data, act, dt, sigma_u, sigma_w, beta, v_scale):
+    def run(x0, key_data, act, dt, sigma_u, sigma_w, beta, v_scale, gate=1.0):
         key = random.wrap_key_data(key_data)
 
         def step(x, layer):
             x = _layer(x, random.fold_in(key, layer), act, dt, sigma_u, sigma_w, beta, v_scale,
-                       width, mlp, common)
+                       width, mlp, common, gate)
             return x, (_observe(x, beta), x if trajectory else None)
 
         xl, (obs, traj) = lax.scan(step, x0, jnp.arange(depth))
@@ -225,6 +226,7 @@ def _forward_run(depth, width, mlp, common, trajectory):
 
 
 _SEEDS_AXIS = (None, 0, None, None, None, None, None, None)
+_GRID_SEEDS_AXIS = _SEEDS_AXIS + (None,)
 
 
 @functools.lru_cache(maxsize=None)
@@ -314,8 +316,8 @@ class GridResult(NamedTuple):
 
 @functools.lru_cache(maxsize=None)
 def _grid_fn(depth, width):
-    one = jax.vmap(_forward_run(depth, width, True, True, False), in_axes=_SEEDS_AXIS)
-    return jax.jit(jax.vmap(one, in_axes=(None, None, 0, None, 0, 0, None, 0)))
+    one = jax.vmap(_forward_run(depth, width, True, True, False), in_axes=_GRID_SEEDS_AXIS)
+    return jax.jit(jax.vmap(one, in_axes=(None, None, 0, None, 0, 0, None, 0, 0)))
 
 
 def experiment_grid(dims=(5, 64, 128), activations=ACTIVATIONS, sigmas=(0.0, 0.1),
@@ -342,24 +344,25 @@ def experiment_grid(dims=(5, 64, 128), activations=ACTIVATIONS, sigmas=(0.0, 0.1
         depth, horizon, width, "relu", 0.0, 0.0, beta, 0.0)
     v_scales = tuple(float(v) for v in v_scales)
     keys = _keys([_check_seed(seed) * 10_007 + s for s in range(seeds)])
-    cfg = [(a, s, v) for a in acts for s in sigmas for v in v_scales]
-    a_, s_, v_ = (jnp.asarray([c[i] for c in cfg]) for i in range(3))
+    # (φ, σ, c, gate) for every run; the no-MLP runs are gate = 0 rows of the same compiled call
+    cfg = [(a, s, v, 1.0) for a in acts for s in sigmas for v in v_scales]
+    cfg += [(0, 0.0, v, 0.0) for v in v_scales]
+    a_, s_, v_, g_ = (jnp.asarray([c[i] for c in cfg]) for i in range(4))
     names = ("energy", "mean_cos", "mean_abs_cos")
     out = {name: [] for name in names}
     dt = horizon / depth
     shape = (len(acts), len(sigmas), len(v_scales), seeds, depth + 1)
+    n_mlp = len(acts) * len(sigmas) * len(v_scales)
     for d in dims:
         x0 = jnp.asarray(sample_sphere(n_tokens, d, seed), jnp.float32)
         _, obs, _ = _grid_fn(depth, width)(x0, keys, a_.astype(jnp.int32), dt,
                                            s_.astype(jnp.float32), s_.astype(jnp.float32), beta,
-                                           v_.astype(jnp.float32))
-        # the no-MLP runs are deterministic: one per attention scale, repeated along σ and seeds
-        none = [_forward_fn(depth, width, False, True, False)(x0, keys[:1], 0, dt, 0.0, 0.0, beta, v)[1]
-                for v in v_scales]
+                                           v_.astype(jnp.float32), g_.astype(jnp.float32))
         for i, name in enumerate(names):
-            rows = np.stack([np.asarray(run[i][0]) for run in none])          # (V, L + 1)
-            rows = np.broadcast_to(rows[None, :, None, :], shape[1:])
-            out[name].append(np.concatenate([np.asarray(obs[i]).reshape(shape), rows[None]]))
+            o = np.asarray(obs[i])
+            # no MLP: deterministic, one row per attention scale, repeated along σ (and seeds)
+            none = np.broadcast_to(o[n_mlp:][None], (len(sigmas),) + o[n_mlp:].shape)
+            out[name].append(np.concatenate([o[:n_mlp].reshape(shape), none[None]]))
     return GridResult(*(np.stack(out[k]) for k in out), dims,
                       tuple(ACTIVATIONS[a] for a in acts) + ("none",), sigmas, v_scales)
 

@@ -273,7 +273,7 @@ def energy_rate_function(u, activation, d, sigma_u, sigma_w, beta):
 
 
 def lambda_bar_prime(activation: str = "relu", d: int = 5, sigma_u: float = 0.0,
-                     sigma_w: float = 0.0, beta: float = 1.0, n_u: int = 2001) -> float:
+                     sigma_w: float = 0.0, beta: float = 1.0, n_u: int = 401) -> float:
     r"""The rate λ̄' = −inf_{u∈[−1,1]} F(u) of the energy bound (paper, Thm 1.4).
 
     .. math:: E[E_β(\bar μ_t)] \le e^{(ε + λ̄')t} E[E_β(\bar μ_0)].
@@ -290,6 +290,11 @@ def lambda_bar_prime(activation: str = "relu", d: int = 5, sigma_u: float = 0.0,
     beta = check_positive(beta, "beta")
     if isinstance(n_u, bool) or not isinstance(n_u, (int, np.integer)) or n_u < 3:
         raise ValueError(f"n_u must be an integer >= 3, got {n_u!r}")
+    return _lambda_bar_prime(activation, d, sigma_u, sigma_w, beta, int(n_u))
+
+
+@functools.lru_cache(maxsize=1024)
+def _lambda_bar_prime(activation, d, sigma_u, sigma_w, beta, n_u):
     u = np.linspace(-1.0, 1.0, n_u)
     f = energy_rate_function(u, activation, d, sigma_u, sigma_w, beta)
     k = int(np.argmin(f))

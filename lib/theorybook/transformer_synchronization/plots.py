@@ -139,3 +139,49 @@ def plot_grid_energy(grid, d_index, act_index, ax=None, beta=1.0, horizon=5.0):
            title=f"d = {d}, φ = {act}")
     ax.legend(fontsize=6.5, loc="lower left")
     return fig
+
+
+def plot_ecdf(samples: dict, xlabel, ax=None):
+    """Empirical distribution functions, one per label (e.g. a statistic over networks)."""
+    fig, ax = _axis(ax)
+    for label, x in samples.items():
+        x = np.sort(np.asarray(x, dtype=float))
+        ax.step(x, np.arange(1, x.size + 1) / x.size, where="post", label=label)
+    ax.set(xlabel=xlabel, ylabel="fraction of networks")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_benettin(rows, ax=None):
+    """Benettin estimates (±2 s.e.) against the formula λ₁ (one marker per row).
+
+    ``rows``: dicts with keys "label", "estimate", "se", "formula"."""
+    fig, ax = _axis(ax, figsize=(6.5, 3.4))
+    x = np.arange(len(rows))
+    ax.errorbar(x, [r["estimate"] for r in rows], yerr=[2 * r["se"] for r in rows], fmt="o",
+                capsize=3, label="Benettin estimate ± 2 s.e.")
+    ax.scatter(x, [r["formula"] for r in rows], marker="_", s=400, c="k", zorder=3,
+               label=r"formula $\frac{d-3}{2}\kappa'(1) - \frac{d-1}{2}\kappa(1)$")
+    ax.set_xticks(x, [r["label"] for r in rows], rotation=30, fontsize=8)
+    ax.set(ylabel=r"top Lyapunov exponent $\lambda_1$")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def common_vs_independent_frame(activation="sigmoid", sigma=0.0, d=5, n_tokens=32, depth=150,
+                                horizon=5.0, width=64, seeds=8, ax=None):
+    """Seed-averaged E_β(t)/E_β(0) with one MLP for all tokens against one MLP per token."""
+    x0 = sample_sphere(n_tokens, d, 0)
+    curves, bands = {}, {}
+    for common in (True, False):
+        r = forward(x0, depth, horizon, width, activation, sigma, sigma, 1.0, 0.0,
+                    seed=list(range(seeds)), common_noise=common)
+        ratio = r.energy / r.energy[:, :1]
+        label = "common noise (one MLP per layer)" if common else "independent noise (one MLP per token)"
+        curves[label] = ratio.mean(axis=0)
+        bands[label] = ratio.std(axis=0, ddof=1) / np.sqrt(seeds)
+    fig = plot_curves(horizon, curves, r"$E_\beta(t)/E_\beta(0)$ (log)", ax=ax, band=bands)
+    lam = kernel_constants(activation, d, sigma, sigma).lyapunov
+    fig.axes[0].set_title(f"{activation}, d = {d}, σ = {sigma:g}, no attention "
+                          f"(λ₁ = {lam:.2f}); bands ±1 s.e., {seeds} networks", fontsize=9)
+    return fig
