@@ -8,13 +8,13 @@ Lyapunov exponent λ₁ = ((d−3)/2)κ'(1) − ((d−1)/2)κ(1).
 Public API (issue #4): :func:`sample_sphere`, :func:`pairwise_cos`, :func:`energy`,
 :func:`kernel_constants`, :func:`kappa`, :func:`lambda_bar_prime`, :func:`forward`,
 :func:`sde_euler`, :func:`lyapunov_benettin`; and :func:`relu_constants`, :func:`table1`,
-:func:`energy_rate_function`, :func:`experiment_grid`. Plots in :mod:`.plots`.
+:func:`energy_rate_function`, :func:`experiment_grid`, :func:`mean_pairwise_cos`. Plots in :mod:`.plots`.
 Shown in: book/transformer_synchronization/.
 """
 
 from . import plots
 from ._dynamics import (ForwardResult, GridResult, energy, experiment_grid, forward,
-                        lyapunov_benettin, pairwise_cos, sample_sphere, sde_euler)
+                        lyapunov_benettin, mean_pairwise_cos, pairwise_cos, sample_sphere, sde_euler)
 from ._kernel import (ACTIVATIONS, KernelConstants, energy_rate_function, kappa,
                       kernel_constants, lambda_bar_prime, relu_constants, table1)
 
@@ -31,6 +31,7 @@ __all__ = [
     "kernel_constants",
     "lambda_bar_prime",
     "lyapunov_benettin",
+    "mean_pairwise_cos",
     "pairwise_cos",
     "plots",
     "relu_constants",

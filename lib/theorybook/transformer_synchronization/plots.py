@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dynamics import forward, pairwise_cos, sample_sphere
+from ._dynamics import forward, mean_pairwise_cos, pairwise_cos, sample_sphere, sde_euler
 from ._kernel import kernel_constants, lambda_bar_prime
 
 _V_LABEL = {1.0: "attractive $V=I$", 0.0: "no attention $V=0$", -1.0: "repulsive $V=-I$"}
@@ -92,7 +92,6 @@ def attention_frame(beta=1.0, v_scale=1.0, n_tokens=16, depth=200, horizon=10.0,
     plot_token_angles(res.trajectory, horizon, ax=a)
     a.set_title(f"β = {beta:g}, V = {v_scale:g}·I")
     plot_curves(horizon, {r"$E_\beta$": np.asarray(res.energy)}, r"energy $E_\beta$", ax=b)
-    fig.tight_layout()
     return fig
 
 
@@ -111,7 +110,6 @@ def noise_frame(activation="relu", sigma=0.0, d=4, n_tokens=64, depth=500, horiz
                           r"mean $|\langle x_i,x_j\rangle|$": np.asarray(res.mean_abs_cos)},
                 "cosine", ax=b, log=False)
     b.set_ylim(-0.1, 1.05)
-    fig.tight_layout()
     return fig
 
 
@@ -184,4 +182,22 @@ def common_vs_independent_frame(activation="sigmoid", sigma=0.0, d=5, n_tokens=3
     lam = kernel_constants(activation, d, sigma, sigma).lyapunov
     fig.axes[0].set_title(f"{activation}, d = {d}, σ = {sigma:g}, no attention "
                           f"(λ₁ = {lam:.2f}); bands ±1 s.e., {seeds} networks", fontsize=9)
+    return fig
+
+
+def limit_frame(activation="relu", sigma=0.1, d=5, n_tokens=16, depth=150, horizon=5.0,
+                width=64, v_scale=0.0, networks=32, ax=None):
+    """Law of the final mean cosine: the deep network (L layers, width m) against Euler paths of
+    the limit SDE (step T/L), over independent networks / noise paths."""
+    x0 = sample_sphere(n_tokens, d, 0)
+    seeds = list(range(networks))
+    net = forward(x0, depth, horizon, width, activation, sigma, sigma, 1.0, v_scale, seed=seeds)
+    sde = sde_euler(x0, horizon, horizon / depth, activation, sigma, sigma, 1.0, v_scale,
+                    seed=[10_000 + s for s in seeds])
+    fig = plot_ecdf({f"network, L = {depth}, m = {width}": net.mean_cos[:, -1],
+                     "limit SDE (Euler–Maruyama)": mean_pairwise_cos(sde)},
+                    r"final mean cosine $\langle x_i, x_j\rangle$", ax=ax)
+    fig.axes[0].set_title(f"{activation}, σ = {sigma:g}, d = {d}, V = {v_scale:g}·I, "
+                          f"{networks} networks", fontsize=9)
+    fig.axes[0].set_xlim(-0.3, 1.0)
     return fig
