@@ -91,7 +91,9 @@ def _cosines(x):
 
 def _energy(x, beta):
     # e^β − e^{β⟨x,y⟩} = −e^β expm1(β(⟨x,y⟩ − 1)): no cancellation when tokens nearly agree.
-    return 0.5 * jnp.exp(beta) * jnp.mean(-jnp.expm1(beta * (x @ x.T - 1.0)))
+    # Tokens here are unit vectors, so ⟨x,y⟩ > 1 is float32 rounding: clip it (E_β ≥ 0).
+    # (abs only turns the −0.0 of a fully merged cloud into 0.0; the mean is already ≥ 0)
+    return jnp.abs(0.5 * jnp.exp(beta) * jnp.mean(-jnp.expm1(beta * (jnp.minimum(x @ x.T, 1.0) - 1.0))))
 
 
 def _observe(x, beta):

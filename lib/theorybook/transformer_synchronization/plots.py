@@ -131,7 +131,7 @@ def plot_grid_energy(grid, d_index, act_index, ax=None, beta=1.0, horizon=5.0):
             if lam < 0:
                 rate = lambda_bar_prime(act, d, sigma, sigma, beta)
                 ax.plot(t, np.exp(rate * t), color=color, lw=2.5, alpha=0.35,
-                        label=f"σ={sigma:g}: bound $e^{{\\bar\\lambda' t}}$, $\\bar\\lambda'$={rate:.2g}")
+                        label=f"σ={sigma:g}: Thm 1.4 bound exp(λ̄'t), λ̄' = {rate:.2g}")
     ax.set_yscale("log")
     ax.set(xlabel=r"time $t = \ell\,T/L$", ylabel=r"$E_\beta(t)/E_\beta(0)$ (log)",
            title=f"d = {d}, φ = {act}")
