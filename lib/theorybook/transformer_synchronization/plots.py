@@ -26,9 +26,15 @@ def plot_token_angles(trajectory, horizon, ax=None):
     if traj.shape[-1] != 2:
         raise ValueError("plot_token_angles needs d = 2 tokens (trajectory of shape (L+1, N, 2))")
     t = np.linspace(0, horizon, traj.shape[0])
-    theta = np.unwrap(np.arctan2(traj[..., 1], traj[..., 0]), axis=0)
+    # angles relative to the final mean direction, wrapped to (−π, π] at the last layer and
+    # unwrapped backwards in time: tokens that end together end at the same angle
+    mean = traj[-1].mean(axis=0)
+    ref = np.arctan2(mean[1], mean[0]) if np.linalg.norm(mean) > 1e-6 else 0.0
+    theta = np.angle(np.exp(1j * (np.arctan2(traj[..., 1], traj[..., 0]) - ref)))
+    theta = np.unwrap(theta[::-1], axis=0)[::-1]
     ax.plot(t, theta, lw=0.8)
-    ax.set(xlabel=r"time $t = \ell\,T/L$", ylabel=r"token angle $\theta_i$ (rad)")
+    ax.set(xlabel=r"time $t = \ell\,T/L$",
+           ylabel=r"angle $\theta_i$ from the final mean (rad)")
     return fig
 
 
