@@ -326,6 +326,16 @@ def test_noise_slider_range_is_finite(act, sigma, v, x0):
     assert np.all(np.isfinite(r.energy)) and np.all(np.isfinite(r.tokens))
 
 
+@settings(max_examples=4, deadline=None)
+@given(act=st.sampled_from(ts.ACTIVATIONS), sigma=st.sampled_from([0.0, 0.1]))
+def test_limit_frame_range_is_finite(act, sigma, x0):
+    """plots.limit_frame's grid (activation × σ) and the static tanh figure: SDE paths stay finite
+    and near the sphere (Itô term kept)."""
+    x = ts.sde_euler(x0, T, T / L, act, sigma, sigma, 1.0, 0.0, seed=SEEDS)
+    assert np.all(np.isfinite(x))
+    assert abs(np.mean(np.sum(x.astype(float) ** 2, axis=-1)) - 1) < 0.05
+
+
 # --- bad arguments -----------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs,name", [
     ({"activation": "gelu"}, "activation"), ({"d": 1}, "d"), ({"sigma_u": -0.1}, "sigma_u"),
