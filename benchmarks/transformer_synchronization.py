@@ -47,7 +47,7 @@ def main() -> None:
     load_start = os.getloadavg()[0]
     rows = []
     d, depth, horizon, width, sigma = 64, 150, 5.0, 256, 0.1
-    for n, repeat in ((64, 5), (1024, 1)):
+    for n, repeat in ((64, 9), (1024, 1)):
         x0 = ts.sample_sphere(n, d, 0)
         start = time.perf_counter()
         ts.forward(x0, depth, horizon, width, "relu", sigma, sigma, 1.0, 1.0, seed=0)
