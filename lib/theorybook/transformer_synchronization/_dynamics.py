@@ -1,0 +1,533 @@
+r"""Tokens through a deep transformer, the limiting SDE, and the Benettin estimate of λ₁.
+
+The layer (paper, §1; Lie–Trotter splitting, ``Δt = T/L``), for all tokens i at once:
+
+.. math::
+    Y^i_\ell = \mathrm{LN}\big(X^i_\ell + Δt\,\mathrm{Attn}_{X_\ell}(X^i_\ell)\big),\qquad
+    X^i_{\ell+1} = \mathrm{LN}\big(Y^i_\ell + \sqrt{Δt}\,G^m_{\ell+1}(Y^i_\ell)\big),
+
+with ``LN(v) = v/|v|``, ``Attn_X(x) = Σ_j e^{β⟨x,x_j⟩} c x_j / Σ_k e^{β⟨x,x_k⟩}`` (``QᵀK = βI``,
+``V = cI`` fixed over depth) and one MLP draw ``G^m_ℓ`` per layer shared by all tokens (the
+common noise). Everything here is JAX: a layer is a pure function, depth is a ``lax.scan`` over
+``fold_in(key, ℓ)``, and seeds are a ``vmap`` axis.
+
+References: Agazzi, Bruno, Mosig García, Saviozzi, Romito, arXiv:2604.26898, §1 (model),
+Thm 1.1 (limit SDE), Thm 1.4 (energy). Benettin et al., Meccanica 15 (1980) (Lyapunov exponents).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import NamedTuple, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax, random
+
+from ._kernel import (ACTIVATIONS, check_activation, check_dimension, check_nonnegative,
+                      check_positive, kappa_table, kernel_constants)
+
+_ACTS = (jax.nn.relu, jax.nn.silu, jax.nn.sigmoid, jnp.tanh)
+
+
+def _silu_prime(x):
+    s = jax.nn.sigmoid(x)
+    return s * (1 + x * (1 - s))
+
+
+_ACT_PRIMES = (lambda x: (x > 0).astype(x.dtype), _silu_prime,
+               lambda x: jax.nn.sigmoid(x) * (1 - jax.nn.sigmoid(x)), lambda x: 1 - jnp.tanh(x) ** 2)
+
+
+def _act_index(activation: str) -> int:
+    return ACTIVATIONS.index(check_activation(activation))
+
+
+# --- small pure pieces -------------------------------------------------------------------------
+def _normalise(x):
+    return x / jnp.linalg.norm(x, axis=-1, keepdims=True)
+
+
+def _attention(x, beta, v_scale):
+    """Attn_X(x_i) = Σ_j softmax_j(β⟨x_i, x_j⟩) c x_j (softmax subtracts the row max)."""
+    weights = jax.nn.softmax(beta * (x @ x.T), axis=-1)
+    return v_scale * (weights @ x)
+
+
+def _mlp(key, y, act, sigma_u, sigma_w, width):
+    """G^m(y) = m^{-1/2} W φ(d^{-1/2} U y + b_U) + b_W, one draw of (U, W, b_U, b_W) for all rows."""
+    d = y.shape[-1]
+    # one draw sliced four ways: a single threefry call per layer compiles much faster than four
+    z = random.normal(key, (2 * width * d + width + d,), y.dtype)
+    u = z[: width * d].reshape(width, d)
+    w = z[width * d: 2 * width * d].reshape(d, width)
+    b_u = sigma_u * z[2 * width * d: 2 * width * d + width]
+    b_w = sigma_w * z[2 * width * d + width:]
+    h = lax.switch(act, _ACTS, y @ u.T / math.sqrt(d) + b_u)
+    return h @ w.T / math.sqrt(width) + b_w
+
+
+def _mlp_per_token(key, y, act, sigma_u, sigma_w, width):
+    """The control: an independent MLP draw for every token (no common noise)."""
+    keys = random.split(key, y.shape[0])
+    return jax.vmap(lambda k, row: _mlp(k, row[None], act, sigma_u, sigma_w, width)[0])(keys, y)
+
+
+def _layer(x, key, act, dt, sigma_u, sigma_w, beta, v_scale, width, mlp, common, gate=1.0):
+    y = _normalise(x + dt * _attention(x, beta, v_scale))
+    if not mlp:
+        return y
+    field = _mlp if common else _mlp_per_token
+    # gate = 0 switches the MLP off inside a vmapped grid (same compiled code, no second compile)
+    return _normalise(y + gate * jnp.sqrt(dt) * field(key, y, act, sigma_u, sigma_w, width))
+
+
+def _cosines(x):
+    xn = _normalise(x)
+    return jnp.clip(xn @ xn.T, -1.0, 1.0)
+
+
+def _energy(x, beta):
+    # e^β − e^{β⟨x,y⟩} = −e^β expm1(β(⟨x,y⟩ − 1)): no cancellation when tokens nearly agree.
+    # Tokens here are unit vectors, so ⟨x,y⟩ > 1 is float32 rounding: clip it (E_β ≥ 0).
+    # (abs only turns the −0.0 of a fully merged cloud into 0.0; the mean is already ≥ 0)
+    return jnp.abs(0.5 * jnp.exp(beta) * jnp.mean(-jnp.expm1(beta * (jnp.minimum(x @ x.T, 1.0) - 1.0))))
+
+
+def _observe(x, beta):
+    c = _cosines(x)
+    n = x.shape[0]
+    off = n * (n - 1)
+    return (_energy(x, beta), (jnp.sum(c) - jnp.trace(c)) / off,
+            (jnp.sum(jnp.abs(c)) - jnp.trace(jnp.abs(c))) / off)
+
+
+# --- public helpers ----------------------------------------------------------------------------
+def _check_seed(seed, name="seed") -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def _seed_list(seed):
+    """An int seed → (False, [seed]); a sequence of ints → (True, list)."""
+    if isinstance(seed, (list, tuple, np.ndarray, range)):
+        seeds = [_check_seed(s) for s in seed]
+        if not seeds:
+            raise ValueError("seed must be a non-negative integer or a non-empty sequence of them")
+        return True, seeds
+    return False, [_check_seed(seed)]
+
+
+def _keys(seeds):
+    return jnp.stack([random.key_data(random.key(s)) for s in seeds])
+
+
+def _check_tokens(x0, name="X0"):
+    x0 = np.asarray(x0, dtype=float)
+    if x0.ndim != 2 or x0.shape[0] < 2 or x0.shape[1] < 2:
+        raise ValueError(f"{name} must be an (N, d) array with N >= 2 and d >= 2, got shape {x0.shape}")
+    if not np.all(np.isfinite(x0)):
+        raise ValueError(f"{name} must be finite")
+    norms = np.linalg.norm(x0, axis=1)
+    if np.any(np.abs(norms - 1.0) > 1e-4):
+        raise ValueError(f"{name} rows must lie on the unit sphere (use sample_sphere)")
+    return x0
+
+
+def sample_sphere(n: int, d: int, seed: int = 0) -> np.ndarray:
+    """``n`` i.i.d. uniform points on S^{d−1} (normalised Gaussians), as an (n, d) float64 array.
+
+    Raises:
+        ValueError: n < 1, d < 2, or a bad seed.
+    """
+    n = check_dimension(n, "n", minimum=1)
+    d = check_dimension(d, "d", minimum=2)
+    z = np.random.default_rng(_check_seed(seed)).standard_normal((n, d))
+    return z / np.linalg.norm(z, axis=1, keepdims=True)
+
+
+def pairwise_cos(X) -> np.ndarray:
+    """The N × N matrix of cosines ⟨x_i, x_j⟩/(|x_i||x_j|), clipped to [−1, 1].
+
+    Raises:
+        ValueError: X not a finite (N, d) array with non-zero rows.
+    """
+    x = np.asarray(X, dtype=float)
+    if x.ndim != 2 or not np.all(np.isfinite(x)):
+        raise ValueError(f"X must be a finite (N, d) array, got shape {x.shape}")
+    norms = np.linalg.norm(x, axis=1)
+    if np.any(norms == 0):
+        raise ValueError("X has a zero row; cosines are undefined")
+    xn = x / norms[:, None]
+    return np.clip(xn @ xn.T, -1.0, 1.0)
+
+
+def mean_pairwise_cos(X):
+    """Mean of ⟨x_i, x_j⟩/(|x_i||x_j|) over i ≠ j; for a stack (S, N, d), one value per network."""
+    x = np.asarray(X, dtype=float)
+    if x.ndim == 2:
+        c = pairwise_cos(x)
+        n = c.shape[0]
+        return float((c.sum() - np.trace(c)) / (n * (n - 1)))
+    return np.array([mean_pairwise_cos(xi) for xi in x])
+
+
+def energy(X, beta: float = 1.0) -> float:
+    r"""The interaction energy of the empirical measure (paper, §1, Thm 1.4), i = j included:
+
+    .. math:: E_β(μ^N) = \frac1{2N^2}\sum_{i,j=1}^N \big(e^β − e^{β⟨x_i,x_j⟩}\big).
+
+    It vanishes exactly when all tokens coincide; ``|x − y|² ≤ (2/\sinh β)(e^β − e^{β⟨x,y⟩})``.
+
+    Raises:
+        ValueError: X not a finite (N, d) array, or β not finite.
+    """
+    x = np.asarray(X, dtype=float)
+    if x.ndim != 2 or not np.all(np.isfinite(x)):
+        raise ValueError(f"X must be a finite (N, d) array, got shape {x.shape}")
+    try:
+        beta = float(beta)
+    except (TypeError, ValueError):
+        raise ValueError(f"beta must be a finite number, got {beta!r}") from None
+    if not np.isfinite(beta):
+        raise ValueError(f"beta must be a finite number, got {beta!r}")
+    return float(0.5 * np.exp(beta) * np.mean(-np.expm1(beta * (x @ x.T - 1.0))))
+
+
+# --- forward pass ------------------------------------------------------------------------------
+class ForwardResult(NamedTuple):
+    """Output of :func:`forward`. With a sequence of seeds every field gains a leading seed axis.
+
+    Attributes:
+        tokens: final tokens X_L, (N, d).
+        energy: E_β(μ_ℓ) for ℓ = 0..L (layer 0 first), length L + 1.
+        mean_cos: mean of ⟨x_i, x_j⟩ over i ≠ j, per layer, length L + 1.
+        mean_abs_cos: mean of |⟨x_i, x_j⟩| over i ≠ j (sees antipodal pairs), length L + 1.
+        trajectory: tokens at every layer (L + 1, N, d) if asked for, else None.
+    """
+
+    tokens: np.ndarray
+    energy: np.ndarray
+    mean_cos: np.ndarray
+    mean_abs_cos: np.ndarray
+    trajectory: np.ndarray | None = None
+
+
+def _forward_run(depth, width, mlp, common, trajectory):
+    """One network (one key): scan over layers, observe after each. Not jitted, not vmapped."""
+
+    def run(x0, key_data, act, dt, sigma_u, sigma_w, beta, v_scale, gate=1.0):
+        key = random.wrap_key_data(key_data)
+
+        def step(x, layer):
+            x = _layer(x, random.fold_in(key, layer), act, dt, sigma_u, sigma_w, beta, v_scale,
+                       width, mlp, common, gate)
+            return x, (_observe(x, beta), x if trajectory else None)
+
+        xl, (obs, traj) = lax.scan(step, x0, jnp.arange(depth))
+        first = _observe(x0, beta)
+        obs = tuple(jnp.concatenate([f[None], o]) for f, o in zip(first, obs))
+        if trajectory:
+            traj = jnp.concatenate([x0[None], traj])
+        return xl, obs, traj
+
+    return run
+
+
+_SEEDS_AXIS = (None, 0, None, None, None, None, None, None)
+_GRID_SEEDS_AXIS = _SEEDS_AXIS + (None,)
+
+
+@functools.lru_cache(maxsize=None)
+def _forward_fn(depth, width, mlp, common, trajectory):
+    return jax.jit(jax.vmap(_forward_run(depth, width, mlp, common, trajectory), in_axes=_SEEDS_AXIS))
+
+
+def _check_forward(depth, horizon, width, activation, sigma_u, sigma_w, beta, v_scale):
+    depth = check_dimension(depth, "depth", minimum=1)
+    horizon = check_positive(horizon, "horizon")
+    width = check_dimension(width, "width", minimum=1)
+    act = _act_index(activation)
+    sigma_u = check_nonnegative(sigma_u, "sigma_u")
+    sigma_w = check_nonnegative(sigma_w, "sigma_w")
+    beta = check_nonnegative(beta, "beta")
+    try:
+        v_scale = float(v_scale)
+    except (TypeError, ValueError):
+        raise ValueError(f"v_scale must be a finite number, got {v_scale!r}") from None
+    if not np.isfinite(v_scale):
+        raise ValueError(f"v_scale must be a finite number, got {v_scale!r}")
+    return depth, horizon, width, act, sigma_u, sigma_w, beta, v_scale
+
+
+def forward(X0, depth: int = 150, horizon: float = 5.0, width: int = 256, activation: str = "relu",
+            sigma_u: float = 0.0, sigma_w: float = 0.0, beta: float = 1.0, v_scale: float = 1.0,
+            seed: int | Sequence[int] = 0, mlp: bool = True, common_noise: bool = True,
+            trajectory: bool = False) -> ForwardResult:
+    r"""Push tokens through L layers of the paper's transformer (§1, the two-step LN update).
+
+    .. math::
+        Y_\ell = \mathrm{LN}(X_\ell + \tfrac TL \mathrm{Attn}_{X_\ell}(X_\ell)),\qquad
+        X_{\ell+1} = \mathrm{LN}(Y_\ell + \sqrt{T/L}\, G^m_{\ell+1}(Y_\ell)).
+
+    Attention has ``QᵀK = β I`` and ``V = c I`` (``c = v_scale``) shared by all layers (scaled 1/L);
+    the MLP of width m is redrawn at every layer (scaled 1/√L) and acts on all tokens at once.
+
+    Args:
+        X0: (N, d) tokens on the unit sphere.
+        depth: L ≥ 1. horizon: T > 0 (Δt = T/L). width: m ≥ 1.
+        activation: "relu", "silu", "sigmoid" or "tanh".
+        sigma_u, sigma_w: bias standard deviations σ_U, σ_W ≥ 0 of the MLP.
+        beta: inverse temperature β ≥ 0. v_scale: c (0 switches attention off; −1 repulsive).
+        seed: an int, or a sequence of ints to run one network per seed (vmapped).
+        mlp: False drops the MLP (the attention-only flow of Geshkovski et al.).
+        common_noise: False draws an independent MLP for every token (the control).
+        trajectory: also return the tokens at every layer.
+
+    Returns:
+        :class:`ForwardResult` (numpy float32 arrays); a leading seed axis if ``seed`` is a sequence.
+
+    Raises:
+        ValueError: any argument out of range (the message names it).
+    """
+    x0 = _check_tokens(X0)
+    depth, horizon, width, act, sigma_u, sigma_w, beta, v_scale = _check_forward(
+        depth, horizon, width, activation, sigma_u, sigma_w, beta, v_scale)
+    batched, seeds = _seed_list(seed)
+    fn = _forward_fn(depth, width, bool(mlp), bool(common_noise), bool(trajectory))
+    xl, (en, mc, mac), traj = fn(jnp.asarray(x0, jnp.float32), _keys(seeds), act,
+                                 horizon / depth, sigma_u, sigma_w, beta, v_scale)
+    out = ForwardResult(*(np.asarray(a) for a in (xl, en, mc, mac)),
+                        np.asarray(traj) if trajectory else None)
+    if batched:
+        return out
+    return ForwardResult(*(None if f is None else f[0] for f in out))
+
+
+# --- the 72-run grid of the paper's appendix ---------------------------------------------------
+class GridResult(NamedTuple):
+    """Energies and mean cosines of :func:`experiment_grid`.
+
+    Attributes:
+        energy, mean_cos, mean_abs_cos: arrays (len(dims), len(activations) + 1, len(sigmas),
+            len(v_scales), seeds, L + 1); activation index −1 (the last) is the no-MLP run.
+        dims, activations, sigmas, v_scales: the axes (activations ends with "none").
+    """
+
+    energy: np.ndarray
+    mean_cos: np.ndarray
+    mean_abs_cos: np.ndarray
+    dims: tuple
+    activations: tuple
+    sigmas: tuple
+    v_scales: tuple
+
+
+@functools.lru_cache(maxsize=None)
+def _grid_fn(depth, width):
+    one = jax.vmap(_forward_run(depth, width, True, True, False), in_axes=_GRID_SEEDS_AXIS)
+    return jax.jit(jax.vmap(one, in_axes=(None, None, 0, None, 0, 0, None, 0, 0)))
+
+
+def experiment_grid(dims=(5, 64, 128), activations=ACTIVATIONS, sigmas=(0.0, 0.1),
+                    v_scales=(1.0, 0.0, -1.0), n_tokens: int = 64, depth: int = 150,
+                    horizon: float = 5.0, width: int = 256, beta: float = 1.0, seeds: int = 1,
+                    seed: int = 0) -> GridResult:
+    """The appendix grid (Figs 2–6): d × φ × σ = σ_U = σ_W × attention scale c, plus no-MLP runs.
+
+    Paper: N = 64, L = 150, T = 5, β = 1, X₀ i.i.d. uniform on S^{d−1} (one draw per d, shared by
+    every run of that d), d ∈ {5, 64, 128}, σ ∈ {0, 0.1}, φ ∈ {ReLU, SiLU, Sigmoid, Tanh},
+    c ∈ {+1, 0, −1}: 72 runs with an MLP (the width is not stated; the law does not depend on it).
+    One compiled call per d, vmapped over (φ, σ, c) and seeds; network seeds are shared across
+    configurations (common random numbers), so differences between configurations are sharper.
+
+    Raises:
+        ValueError: bad sizes, activation names, σ or seeds.
+    """
+    dims = tuple(check_dimension(d, "dims") for d in dims)
+    acts = tuple(_act_index(a) for a in activations)
+    sigmas = tuple(check_nonnegative(s, "sigmas") for s in sigmas)
+    n_tokens = check_dimension(n_tokens, "n_tokens")
+    seeds = check_dimension(seeds, "seeds", minimum=1)
+    depth, horizon, width, _, _, _, beta, _ = _check_forward(
+        depth, horizon, width, "relu", 0.0, 0.0, beta, 0.0)
+    v_scales = tuple(float(v) for v in v_scales)
+    keys = _keys([_check_seed(seed) * 10_007 + s for s in range(seeds)])
+    # (φ, σ, c, gate) for every run; the no-MLP runs are gate = 0 rows of the same compiled call
+    cfg = [(a, s, v, 1.0) for a in acts for s in sigmas for v in v_scales]
+    cfg += [(0, 0.0, v, 0.0) for v in v_scales]
+    a_, s_, v_, g_ = (jnp.asarray([c[i] for c in cfg]) for i in range(4))
+    names = ("energy", "mean_cos", "mean_abs_cos")
+    out = {name: [] for name in names}
+    dt = horizon / depth
+    shape = (len(acts), len(sigmas), len(v_scales), seeds, depth + 1)
+    n_mlp = len(acts) * len(sigmas) * len(v_scales)
+    for d in dims:
+        x0 = jnp.asarray(sample_sphere(n_tokens, d, seed), jnp.float32)
+        _, obs, _ = _grid_fn(depth, width)(x0, keys, a_.astype(jnp.int32), dt,
+                                           s_.astype(jnp.float32), s_.astype(jnp.float32), beta,
+                                           v_.astype(jnp.float32), g_.astype(jnp.float32))
+        for i, name in enumerate(names):
+            o = np.asarray(obs[i])
+            # no MLP: deterministic, one row per attention scale, repeated along σ (and seeds)
+            none = np.broadcast_to(o[n_mlp:][None], (len(sigmas),) + o[n_mlp:].shape)
+            out[name].append(np.concatenate([o[:n_mlp].reshape(shape), none[None]]))
+    return GridResult(*(np.stack(out[k]) for k in out), dims,
+                      tuple(ACTIVATIONS[a] for a in acts) + ("none",), sigmas, v_scales)
+
+
+# --- the limiting SDE --------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _sde_fn(steps):
+    def run(x0, key_data, grid, table, dt, beta, v_scale, kappa1, ito):
+        key = random.wrap_key_data(key_data)
+        n, d = x0.shape
+
+        def step(x, i):
+            r2 = jnp.sum(x * x, axis=-1, keepdims=True)
+            xn = x / jnp.sqrt(r2)
+            cov = jnp.interp(jnp.clip(xn @ xn.T, -1.0, 1.0), grid, table)
+            vals, vecs = jnp.linalg.eigh(0.5 * (cov + cov.T))
+            root = vecs * jnp.sqrt(jnp.clip(vals, 0.0))          # root @ rootᵀ = [κ(⟨x_i,x_j⟩)]
+            dw = jnp.sqrt(dt) * root @ random.normal(random.fold_in(key, i), (n, d), x.dtype)
+            a = _attention(x, beta, v_scale)
+            drift = a - xn * jnp.sum(xn * a, axis=-1, keepdims=True)
+            drift = drift - ito * 0.5 * kappa1 * (d - 1) * x   # ito ∈ {0, 1}: traced, one compile
+            noise = dw - xn * jnp.sum(xn * dw, axis=-1, keepdims=True)
+            return x + dt * drift + noise, None
+
+        xt, _ = lax.scan(step, x0, jnp.arange(steps))
+        return xt
+
+    return jax.jit(jax.vmap(run, in_axes=(None, 0, None, None, None, None, None, None, None)))
+
+
+def sde_euler(X0, horizon: float = 5.0, dt: float = 0.01, activation: str = "relu",
+              sigma_u: float = 0.0, sigma_w: float = 0.0, beta: float = 1.0, v_scale: float = 1.0,
+              seed: int | Sequence[int] = 0, ito_correction: bool = True):
+    r"""Euler–Maruyama for the depth-and-width limit (paper, Thm 1.1; Itô form), unprojected:
+
+    .. math:: d\bar X^i = \Big(P_{\bar X^i}\mathrm{Attn}(μ^N_t, \bar X^i)
+        − \frac{κ(1)(d−1)}2 \bar X^i\Big)dt + P_{\bar X^i}\, dW(\bar X^i, t),
+
+    where ``W`` is a Brownian field with ``E[dW(x)dW(y)ᵀ] = κ(⟨x,y⟩) I_d dt`` (the Karhunen–Loève
+    sum ``Σ_k σ_k(x) dB^k``). Each step draws the field at the N tokens exactly: the N × N matrix
+    ``κ(⟨x_i, x_j⟩)`` (interpolated from a 1025-point table) is factored by ``eigh`` and applied to
+    an (N, d) standard normal. Off the sphere ``P_x = I − xxᵀ/|x|²`` and κ is evaluated at the
+    cosine (both agree with the paper on the sphere). Without the Itô term, ``|X|²`` grows like
+    ``1 + κ(1)(d−1)t`` instead of staying at 1.
+
+    Args:
+        X0: (N, d) tokens on the unit sphere. horizon: T > 0. dt: step, 0 < dt ≤ T.
+        activation, sigma_u, sigma_w, beta, v_scale: as in :func:`forward`.
+        seed: int, or a sequence of ints (vmapped). ito_correction: keep the −κ(1)(d−1)/2 X term.
+
+    Returns:
+        The final (N, d) tokens (numpy float32), with a leading seed axis for a sequence of seeds.
+
+    Raises:
+        ValueError: any argument out of range.
+    """
+    x0 = _check_tokens(X0)
+    horizon = check_positive(horizon, "horizon")
+    dt = check_positive(dt, "dt")
+    if dt > horizon:
+        raise ValueError(f"dt must be at most the horizon {horizon}, got {dt}")
+    _, _, _, _, sigma_u, sigma_w, beta, v_scale = _check_forward(
+        1, horizon, 1, activation, sigma_u, sigma_w, beta, v_scale)
+    batched, seeds = _seed_list(seed)
+    d = x0.shape[1]
+    grid, table = kappa_table(activation, d, sigma_u, sigma_w)
+    k1 = kernel_constants(activation, d, sigma_u, sigma_w).kappa1
+    steps = max(1, int(round(horizon / dt)))
+    out = _sde_fn(steps)(
+        jnp.asarray(x0, jnp.float32), _keys(seeds), jnp.asarray(grid, jnp.float32),
+        jnp.asarray(table, jnp.float32), horizon / steps, beta, v_scale, k1,
+        1.0 if ito_correction else 0.0)
+    out = np.asarray(out)
+    return out if batched else out[0]
+
+
+# --- Benettin estimate of the top Lyapunov exponent --------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _benettin_fn(d, width, depth, pairs):
+    def run(key_data, act, dt, sigma_u, sigma_w):
+        key = random.wrap_key_data(key_data)
+        k_x, k_xi, k_net = random.split(key, 3)
+        x = _normalise(random.normal(k_x, (pairs, d)))
+        xi = random.normal(k_xi, (pairs, d))
+        xi = _normalise(xi - x * jnp.sum(x * xi, axis=-1, keepdims=True))
+        eps = jnp.sqrt(dt)
+
+        def step(carry, layer):
+            x, xi, log_growth = carry
+            # one MLP draw for every pair (the common noise), as in _mlp
+            z = random.normal(random.fold_in(k_net, layer), (2 * width * d + width + d,))
+            u = z[: width * d].reshape(width, d)
+            w = z[width * d: 2 * width * d].reshape(d, width)
+            b_u = sigma_u * z[2 * width * d: 2 * width * d + width]
+            b_w = sigma_w * z[2 * width * d + width:]
+            pre = x @ u.T / math.sqrt(d) + b_u
+            v = x + eps * (lax.switch(act, _ACTS, pre) @ w.T / math.sqrt(width) + b_w)
+            # the exact Jacobian of x ↦ LN(x + √Δt G(x)) applied to ξ (written out: it compiles
+            # faster than jax.jvp and is checked against it in the tests)
+            dv = xi + eps * ((lax.switch(act, _ACT_PRIMES, pre) * (xi @ u.T / math.sqrt(d)))
+                             @ w.T / math.sqrt(width))
+            r = jnp.linalg.norm(v, axis=-1, keepdims=True)
+            x = v / r
+            xi = (dv - x * jnp.sum(x * dv, axis=-1, keepdims=True)) / r
+            growth = jnp.linalg.norm(xi, axis=-1)
+            return (x, xi / growth[:, None], log_growth + jnp.log(growth)), None
+
+        (_, _, log_growth), _ = lax.scan(step, (x, xi, jnp.zeros(pairs)), jnp.arange(depth))
+        return jnp.mean(log_growth) / (depth * dt)
+
+    return jax.jit(jax.vmap(run, in_axes=(0, None, None, None, None)))
+
+
+def lyapunov_benettin(d: int = 5, activation: str = "relu", sigma_u: float = 0.0,
+                      sigma_w: float = 0.0, width: int = 256, horizon: float = 50.0,
+                      depth: int = 1000, pairs: int = 16, seeds: int | Sequence[int] = 8,
+                      seed: int = 0) -> tuple[float, float]:
+    r"""Benettin estimate of the top Lyapunov exponent λ₁ of the MLP-only deep network.
+
+    Attention off. ``pairs`` base points (uniform on S^{d−1}) each carry a unit tangent vector ξ;
+    all go through the *same* layers ``x ↦ LN(x + √Δt G^m_ℓ(x))``; ξ is pushed forward by the
+    exact Jacobian (the δ → 0 limit of two points at distance δ) and renormalised at
+    every layer, and the log-growth is summed. The per-network estimate is
+    ``mean_pairs Σ_ℓ log|ξ_ℓ| / T``; pairs of one network share the noise and are *not*
+    independent, so the standard error is taken across networks (seeds).
+
+    Compare with ``kernel_constants(...).lyapunov = ((d−3)/2)κ'(1) − ((d−1)/2)κ(1)``; the
+    discrete network differs from the SDE by O(Δt).
+
+    Args:
+        d: dimension ≥ 2. activation, sigma_u, sigma_w: the MLP. width: m ≥ 1.
+        horizon: T > 0. depth: L ≥ 1 (Δt = T/L). pairs: points per network ≥ 1.
+        seeds: number of independent networks (≥ 2), or a sequence of ≥ 2 seeds.
+        seed: base seed when ``seeds`` is a number.
+
+    Returns:
+        (estimate, standard_error): mean over networks and its standard error (std/√seeds).
+
+    Raises:
+        ValueError: any argument out of range.
+    """
+    d = check_dimension(d, "d")
+    depth, horizon, width, act, sigma_u, sigma_w, _, _ = _check_forward(
+        depth, horizon, width, activation, sigma_u, sigma_w, 0.0, 0.0)
+    pairs = check_dimension(pairs, "pairs", minimum=1)
+    if isinstance(seeds, (list, tuple, np.ndarray, range)):
+        seed_list = [_check_seed(s, "seeds") for s in seeds]
+    else:
+        n = check_dimension(seeds, "seeds", minimum=2)
+        base = _check_seed(seed)
+        seed_list = [base * 1_000_003 + s for s in range(n)]
+    if len(seed_list) < 2:
+        raise ValueError("seeds must give at least 2 networks (the error is taken across them)")
+    rates = np.asarray(_benettin_fn(d, width, depth, pairs)(
+        _keys(seed_list), act, horizon / depth, sigma_u, sigma_w), dtype=float)
+    return float(rates.mean()), float(rates.std(ddof=1) / np.sqrt(len(rates)))
