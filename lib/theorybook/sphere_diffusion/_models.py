@@ -322,27 +322,27 @@ class RDLM(_Model):
         """
         self._need_params()
         n, steps = _pos_int("n", n), _pos_int("steps", steps)
-        x = self._grw(self.params, jax.random.key(seed), n, steps)
+        x = self._grw(self.params, jax.random.key(seed), n, jnp.int32(steps))
         tok = np.asarray(jnp.argmax(x[..., : self.symbols], axis=-1))
         return tok.astype(np.int32) if self.base is None else from_digits(tok, self.base, self.vocab)
 
-    @partial(jax.jit, static_argnums=(0, 3, 4))
+    @partial(jax.jit, static_argnums=(0, 3))
     def _grw(self, params, key, n, steps):
+        # ``steps`` is traced (a while loop), so changing it does not recompile the sampler.
         sched = self.schedule
         dt = T_MAX_SAMPLE / steps
         x = jnp.broadcast_to(self.x0, (n, self.seq_len, self.dim))
 
-        def step(x, i):
+        def step(i, x):
             t = i * dt
             tt = jnp.full((n,), t)
             p = jax.nn.softmax(self._net(params, x[..., : self.symbols], tt), axis=-1)
             p = jnp.pad(p, [(0, 0), (0, 0), (0, 1)])
             drift = sched._gamma(t) * _mixture_log(x, p)        # η_θ(x, t)
             z = jax.random.normal(jax.random.fold_in(key, i), x.shape)
-            return _exp(x, drift * dt + jnp.sqrt(sched._beta(t) * dt) * z), None
+            return _exp(x, drift * dt + jnp.sqrt(sched._beta(t) * dt) * z)
 
-        x, _ = jax.lax.scan(step, x, jnp.arange(steps))
-        return x
+        return jax.lax.fori_loop(0, steps, step, x)
 
     def bpc(self, data, *, draws: int = 4, xt: str = "simulate", sim_steps: int = 100, seed: int = 0,
             batch: int = 64) -> BPC:
