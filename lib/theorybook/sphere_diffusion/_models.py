@@ -449,7 +449,11 @@ class MaskedDiffusion(_Model):
     def _loss_fn(self):
         def loss(params, tok, key):
             k1, k2 = jax.random.split(key)
-            t = self._T_MIN + (1 - self._T_MIN) * jax.random.uniform(k1, (tok.shape[0],))
+            # Low-discrepancy times across the batch (MDLM's ``antithetic_sampling``): the 1/t weight
+            # makes i.i.d. times give rare huge losses that stall Adam on a small batch.
+            B = tok.shape[0]
+            u = (jax.random.uniform(k1, ()) + jnp.arange(B) / B) % 1.0
+            t = self._T_MIN + (1 - self._T_MIN) * u
             return jnp.mean(self._nelbo_terms(params, tok, t, k2)) / tok.shape[1]
 
         return loss
