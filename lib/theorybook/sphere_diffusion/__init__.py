@@ -1,0 +1,36 @@
+"""Continuous diffusion for language on the hypersphere: RDLM (Jo and Hwang, NeurIPS 2025).
+
+Categorical distributions map to the sphere by the square root; masked and uniform discrete
+diffusion become geodesic flows (Prop. 3.1), and RDLM replaces them by a stochastic logarithm
+bridge, trained simulation-free thanks to radial symmetry, with dimension splitting for large
+vocabularies. References: arXiv:2502.11564; code github.com/harryjo97/RDLM (commit 67443aa).
+
+Public API (issue #5):
+
+- geometry: :func:`sphere_exp`, :func:`sphere_log`, :func:`to_simplex`, :func:`sqrt_map`
+  (and :func:`geodesic`, :func:`prior_point`, :func:`discrete_marginal` for Prop. 3.1);
+- :class:`GeometricSchedule` with ``.beta(t)`` and ``.gamma(t)``;
+- :func:`simulate_bridge` (exact GRW bridge), :func:`bridge_drift`, :func:`radial_tables`, :func:`sample_xt`,
+  :func:`compare_bridge`, :func:`solve_rho`, :func:`rho_equation`;
+- :func:`corpus` (``"pydoc"``, ``"markov"``), :func:`base_digits`, :func:`from_digits`;
+- models :class:`RDLM`, :class:`MaskedDiffusion`, :class:`Autoregressive` with ``train``,
+  ``sample``, ``bpc``, ``save``; :func:`load_model` for checkpoints.
+
+Training command for the stored checkpoints: ``python -m theorybook.sphere_diffusion.train``.
+"""
+
+from ._bridge import (BridgeComparison, BridgePaths, RadialTables, bridge_drift, compare_bridge, radial_tables,
+                      rho_equation, sample_xt, simulate_bridge, solve_rho)
+from ._data import Corpus, base_digits, corpus, from_digits, n_digits
+from ._geometry import (discrete_marginal, geodesic, prior_point, sphere_exp, sphere_log, sqrt_map,
+                        to_simplex, to_tangent)
+from ._models import BPC, RDLM, Autoregressive, MaskedDiffusion, TrainLog, load_model
+from ._schedule import GeometricSchedule
+
+__all__ = [
+    "BPC", "RDLM", "Autoregressive", "BridgeComparison", "BridgePaths", "Corpus", "GeometricSchedule",
+    "MaskedDiffusion", "RadialTables", "TrainLog", "base_digits", "bridge_drift", "compare_bridge", "corpus",
+    "discrete_marginal", "from_digits", "geodesic", "load_model", "n_digits", "prior_point",
+    "radial_tables", "rho_equation", "sample_xt", "simulate_bridge", "solve_rho", "sphere_exp",
+    "sphere_log", "sqrt_map", "to_simplex", "to_tangent",
+]

@@ -1,0 +1,157 @@
+"""Offline corpora (text8-style text, a Markov chain with a known entropy) and dimension splitting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+ALPHABET = "abcdefghijklmnopqrstuvwxyz "  # text8's 27 symbols; the space is token 26
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Sequences of tokens split into train and validation sets.
+
+    Attributes:
+        name: ``"pydoc"`` or ``"markov"``.
+        train, valid: int32 arrays [n, length] of tokens in [0, vocab).
+        vocab: number of symbols V.
+        alphabet: the characters of the tokens (text) or None.
+        entropy_floor: for ``"markov"``, the exact entropy of one length-L sequence divided by L, in
+            bits per character (the best achievable BPC); None for text.
+        entropy_rate: for ``"markov"``, the chain's entropy rate h in bits per character.
+    """
+
+    name: str
+    train: np.ndarray
+    valid: np.ndarray
+    vocab: int
+    alphabet: str | None = None
+    entropy_floor: float | None = None
+    entropy_rate: float | None = None
+    transition: np.ndarray | None = field(default=None, repr=False)
+
+    def decode(self, tokens) -> str:
+        """Tokens [L] to a string (text corpora; digits for the Markov chain)."""
+        tokens = np.asarray(tokens).ravel()
+        if self.alphabet is None:
+            return "".join(chr(ord("0") + int(k)) if k < 10 else chr(ord("A") + int(k) - 10) for k in tokens)
+        return "".join(self.alphabet[int(k)] for k in tokens)
+
+
+def _pydoc_text() -> str:
+    from pydoc_data import topics
+
+    text = " ".join(topics.topics[k] for k in sorted(topics.topics)).lower()
+    text = re.sub(r"[^a-z]+", " ", text)  # text8's rule: keep a-z, everything else is a space
+    return re.sub(r" +", " ", text).strip()
+
+
+def _markov_chain(vocab: int, seed: int, successors: int = 3):
+    rng = np.random.default_rng(seed)
+    P = np.zeros((vocab, vocab))
+    for i in range(vocab):
+        nxt = rng.choice(vocab, size=min(successors, vocab), replace=False)
+        P[i, nxt] = rng.dirichlet(np.ones(nxt.size))
+    # Stationary law: the left eigenvector of P for eigenvalue 1.
+    w, v = np.linalg.eig(P.T)
+    pi = np.real(v[:, np.argmin(np.abs(w - 1))])
+    pi = np.abs(pi) / np.abs(pi).sum()
+    return P, pi
+
+
+def _entropy(p, axis=-1):
+    p = np.asarray(p)
+    return -np.sum(np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0), axis=axis)
+
+
+def corpus(name: str, *, length: int = 32, vocab: int = 27, n_markov: int = 12000,
+           valid_fraction: float = 0.1, seed: int = 0) -> Corpus:
+    r"""A small offline corpus split into train/validation sequences of ``length`` tokens.
+
+    * ``"pydoc"``: the text of Python's ``pydoc_data.topics`` (in the standard library, no
+      download), lower-cased and reduced to text8's 27 symbols ``a-z`` and space, cut into
+      consecutive non-overlapping chunks; the last ``valid_fraction`` of the text is validation
+      (text8 splits 90M/5M/5M characters the same way). About 4.6e5 characters.
+    * ``"markov"``: ``n_markov`` sequences of a first-order Markov chain on ``vocab`` symbols,
+      each symbol with 3 random successors (Dirichlet(1) weights), started from the stationary
+      law π. The exact per-character entropy of one sequence,
+      :math:`(H(\pi) + (L-1)\,h)/L` with :math:`h = \sum_i \pi_i H(P_{i\cdot})`, is the BPC floor.
+
+    Raises:
+        ValueError: unknown ``name``; ``length`` < 2; ``vocab`` < 2; ``valid_fraction`` outside (0, 1).
+    """
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 2:
+        raise ValueError(f"length must be an integer >= 2, got {length!r}")
+    if not 0 < valid_fraction < 1:
+        raise ValueError(f"valid_fraction must lie in (0, 1), got {valid_fraction!r}")
+    if name == "pydoc":
+        text = _pydoc_text()
+        ids = np.frombuffer(text.encode("ascii"), dtype=np.uint8).astype(np.int32)
+        ids = np.where(ids == ord(" "), 26, ids - ord("a"))
+        n = ids.size // length
+        seqs = ids[: n * length].reshape(n, length)
+        n_valid = max(1, int(round(valid_fraction * n)))
+        return Corpus("pydoc", seqs[:-n_valid], seqs[-n_valid:], 27, ALPHABET)
+    if name == "markov":
+        if isinstance(vocab, bool) or not isinstance(vocab, (int, np.integer)) or vocab < 2:
+            raise ValueError(f"vocab must be an integer >= 2, got {vocab!r}")
+        P, pi = _markov_chain(int(vocab), seed)
+        rng = np.random.default_rng(seed + 1)
+        cum = np.cumsum(P, axis=1)
+        seqs = np.empty((n_markov, length), dtype=np.int32)
+        seqs[:, 0] = rng.choice(vocab, size=n_markov, p=pi)
+        u = rng.random((n_markov, length))
+        for j in range(1, length):
+            seqs[:, j] = np.minimum((u[:, j, None] > cum[seqs[:, j - 1]]).sum(1), vocab - 1)
+        h = float(np.sum(pi * _entropy(P)))
+        floor = float((_entropy(pi) + (length - 1) * h) / length)
+        n_valid = max(1, int(round(valid_fraction * n_markov)))
+        return Corpus("markov", seqs[:-n_valid], seqs[-n_valid:], int(vocab), None, floor, h, P)
+    raise ValueError(f"name must be 'pydoc' or 'markov', got {name!r}")
+
+
+def n_digits(vocab: int, base: int) -> int:
+    """m = ⌈log_b V⌉ digits per token (repository ``seq_utils``), computed in integers."""
+    if isinstance(base, bool) or not isinstance(base, (int, np.integer)) or base < 2:
+        raise ValueError(f"base must be an integer >= 2, got {base!r}")
+    m, cap = 1, base
+    while cap < vocab:
+        m, cap = m + 1, cap * base
+    return m
+
+
+def base_digits(tokens, base: int, vocab: int | None = None):
+    r"""Dimension splitting (paper §3.4; repository ``base_n``): each token w becomes its m base-b digits.
+
+    .. math:: w = \sum_{j=0}^{m-1} \delta_j\, b^j \quad(\text{little-endian}), \qquad m = \lceil\log_b V\rceil
+
+    Args: ``tokens`` [..., L] non-negative integers; ``base`` b ≥ 2; ``vocab`` V (default max+1).
+    Returns digits [..., L·m] (the m digits of each token next to each other).
+    Raises: ValueError naming ``base`` (< 2) or ``tokens`` (negative, not integers, or ≥ vocab).
+    """
+    tokens = np.asarray(tokens)
+    if tokens.ndim == 0 or not np.issubdtype(tokens.dtype, np.integer) or np.any(tokens < 0):
+        raise ValueError("tokens must be an array of non-negative integers")
+    vocab = int(tokens.max()) + 1 if vocab is None else int(vocab)
+    if np.any(tokens >= vocab):
+        raise ValueError(f"tokens must be < vocab = {vocab}")
+    m = n_digits(max(vocab, 2), base)
+    digits = (tokens[..., None] // base ** np.arange(m)) % base
+    return digits.reshape(*tokens.shape[:-1], tokens.shape[-1] * m).astype(np.int32)
+
+
+def from_digits(digits, base: int, vocab: int):
+    """Inverse of :func:`base_digits` (repository ``base_n_inv``); invalid codes (≥ vocab) are clipped to V − 1.
+
+    Raises ValueError naming ``base`` or ``digits`` (outside [0, b) or length not a multiple of m).
+    """
+    digits = np.asarray(digits)
+    m = n_digits(vocab, base)
+    if digits.ndim == 0 or digits.shape[-1] % m or np.any(digits < 0) or np.any(digits >= base):
+        raise ValueError(f"digits must be integers in [0, {base}) with a last axis divisible by m = {m}")
+    d = digits.reshape(*digits.shape[:-1], digits.shape[-1] // m, m)
+    tokens = (d * base ** np.arange(m)).sum(-1)
+    return np.minimum(tokens, vocab - 1).astype(np.int32)

@@ -1,0 +1,571 @@
+"""RDLM and its two baselines on one small transformer (paper §3–4; repository ``losses.py``, ``sampling.py``).
+
+* :class:`RDLM`: Riemannian diffusion language model. Input: x_t on the sphere (the V token
+  coordinates, the mask coordinate dropped); output: V logits p_θ(x_1 | x_t). Trained by
+  importance-weighted cross-entropy on simulation-free x_t; sampled by the geodesic random walk
+  with the drift η_θ; likelihood bound by the Girsanov path-KL (NELBO).
+* :class:`MaskedDiffusion`: MDLM (Sahoo et al. 2024) with the linear schedule α_t = 1 − t.
+* :class:`Autoregressive`: a causal model on the same backbone (exact likelihood).
+
+All three share :func:`~theorybook.sphere_diffusion._backbone.forward`, the optimiser (AdamW,
+linear warm-up, gradient clipping at 1 as in the repository) and the training driver
+(``lax.scan`` over chunks of steps; one key per step by ``fold_in``, so a run's first steps do not
+depend on how many steps follow). Deviations from the repository: no EMA (runs of a few thousand
+steps are shorter than EMA 0.9999's horizon), learning rate 1e-3 with 100 warm-up steps for the
+tiny backbone (repository 3e-4, 2500), no dropout (as the repository).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import partial
+from pathlib import Path
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from ._backbone import count_params, forward, init_backbone
+from ._bridge import (PRIORS, T_MAX_SAMPLE, _bridge_endpoint, _exp, _mixture_log, _sched, _sample_xt, _tables_arrays,
+                      prior_point, radial_tables)
+from ._data import Corpus, base_digits, from_digits, n_digits
+from ._schedule import GeometricSchedule
+
+LN2 = float(np.log(2.0))
+T_MAX_TRAIN = 1.0 - 1e-6   # repository caps: training 1 − 1e-6, ELBO 1 − 1e-4, sampling 1 − 1e-5
+T_MAX_ELBO = 1.0 - 1e-4
+_TABLE_CACHE: dict = {}
+
+
+class TrainLog(NamedTuple):
+    """Per-step training loss: ``step`` [S] (1-based) and ``loss`` [S]."""
+
+    step: np.ndarray
+    loss: np.ndarray
+
+
+class BPC(NamedTuple):
+    """A likelihood bound in bits per character and its Monte Carlo standard error."""
+
+    value: float
+    se: float
+
+
+def _pos_int(name, value, low=1):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+class _Model:
+    """Shared configuration, training driver, checkpoints. Subclasses define the loss and sampler."""
+
+    kind = ""
+
+    def __init__(self, vocab=27, length=32, *, width=64, layers=2, heads=4):
+        self.vocab = _pos_int("vocab", vocab, 2)
+        self.length = _pos_int("length", length, 2)
+        self.width = _pos_int("width", width, 4)
+        self.layers = _pos_int("layers", layers, 1)
+        self.heads = _pos_int("heads", heads, 1)
+        if self.width % self.heads:
+            raise ValueError(f"width = {width} must be divisible by heads = {heads}")
+        self.params = None
+        self.log: TrainLog | None = None
+        self.train_config: dict = {}
+
+    # ---- sizes of the network (overridden by RDLM with splitting) ----
+    @property
+    def seq_len(self) -> int:
+        return self.length
+
+    @property
+    def d_in(self) -> int:
+        return self.vocab + 1
+
+    @property
+    def d_out(self) -> int:
+        return self.vocab
+
+    def config(self) -> dict:
+        return {"model": self.kind, "vocab": self.vocab, "length": self.length, "width": self.width,
+                "layers": self.layers, "heads": self.heads}
+
+    def init(self, seed: int = 0):
+        """Fresh parameters from ``seed``; returns them and stores them in ``self.params``."""
+        self.params = init_backbone(jax.random.key(seed), self.d_in, self.d_out, self.seq_len,
+                                    self.width, self.layers)
+        return self.params
+
+    @property
+    def n_params(self) -> int:
+        return count_params(self.params if self.params is not None else self.init(0))
+
+    def _net(self, params, h, t, causal=False):
+        return forward(params, h, t, heads=self.heads, causal=causal)
+
+    def _tokens(self, data) -> np.ndarray:
+        tokens = data.train if isinstance(data, Corpus) else np.asarray(data)
+        if tokens.ndim != 2 or tokens.shape[1] != self.length:
+            raise ValueError(f"tokens must have shape [n, {self.length}], got {tokens.shape}")
+        if not np.issubdtype(tokens.dtype, np.integer) or tokens.min() < 0 or tokens.max() >= self.vocab:
+            raise ValueError(f"tokens must be integers in [0, {self.vocab})")
+        return tokens.astype(np.int32)
+
+    def _encode(self, tokens):
+        """Tokens → what the network's loss sees (digits for RDLM with splitting)."""
+        return tokens
+
+    def _loss_fn(self):
+        raise NotImplementedError
+
+    def train(self, data, steps: int, *, batch: int = 64, lr: float = 1e-3, warmup: int = 100,
+              seed: int = 0, log_every: int = 50) -> TrainLog:
+        """Train from fresh parameters (seed ``seed``) for ``steps`` AdamW steps on ``data``.
+
+        ``data`` is a :class:`Corpus` (its train split) or tokens [n, length]. Batches are drawn
+        with replacement, one key per step (``fold_in(seed, step)``). Returns and stores the
+        per-step loss. Raises ValueError naming ``steps``, ``batch``, ``lr`` or ``tokens``.
+        """
+        steps = _pos_int("steps", steps)
+        batch = _pos_int("batch", batch)
+        log_every = _pos_int("log_every", log_every)
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be positive, got {lr!r}")
+        data = jnp.asarray(self._encode(self._tokens(data)))
+        params = self.init(seed)
+        sched = lambda i: lr * jnp.minimum(1.0, (i + 1) / max(warmup, 1))  # noqa: E731
+        opt = optax.chain(optax.clip_by_global_norm(1.0),
+                          optax.adamw(sched, b1=0.9, b2=0.999, weight_decay=0.0))
+        state = opt.init(params)
+        loss_fn = self._loss_fn()
+        key = jax.random.fold_in(jax.random.key(seed), 1)
+
+        @partial(jax.jit, static_argnums=4)
+        def chunk(params, state, start, data, n):
+            def body(carry, i):
+                params, state = carry
+                kb, kl = jax.random.split(jax.random.fold_in(key, start + i))
+                idx = jax.random.randint(kb, (batch,), 0, data.shape[0])
+                loss, grads = jax.value_and_grad(loss_fn)(params, data[idx], kl)
+                updates, state = opt.update(grads, state, params)
+                return (optax.apply_updates(params, updates), state), loss
+
+            return jax.lax.scan(body, (params, state), jnp.arange(n))
+
+        losses = []
+        done = 0
+        while done < steps:
+            n = min(log_every, steps - done)
+            (params, state), loss = chunk(params, state, done, data, n)
+            losses.append(np.asarray(loss))
+            done += n
+        self.params = params
+        self.log = TrainLog(np.arange(1, steps + 1), np.concatenate(losses))
+        self.train_config = {"steps": steps, "batch": batch, "lr": lr, "warmup": warmup, "seed": seed,
+                             "log_every": log_every}
+        return self.log
+
+    def _need_params(self):
+        if self.params is None:
+            raise ValueError("the model has no parameters: call train(...) or load a checkpoint first")
+
+    # ---- checkpoints ----
+    def save(self, path, extra: dict | None = None) -> Path:
+        """Write ``weights.npz``, ``config.json`` and ``log.csv`` into the folder ``path``."""
+        self._need_params()
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        flat = jax.tree_util.tree_flatten_with_path(self.params)[0]
+        np.savez_compressed(path / "weights.npz",
+                            **{jax.tree_util.keystr(k): np.asarray(v) for k, v in flat})
+        cfg = {"config": self.config(), "train": self.train_config, **(extra or {})}
+        (path / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")
+        if self.log is not None:
+            with open(path / "log.csv", "w", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(["step", "loss"])
+                w.writerows([int(s), f"{float(v):.6g}"] for s, v in zip(self.log.step, self.log.loss))
+        return path
+
+
+class RDLM(_Model):
+    r"""Riemannian Diffusion Language Model (paper §3; repository ``LogBridge`` + ``ce_loss_fn``).
+
+    Each position is a point of S^{d−1}, d = V_s + 1 (V_s symbols plus the mask coordinate), with
+    V_s = V, or V_s = ``base`` when tokens are split into m = ⌈log_b V⌉ digits (§3.4; then the
+    network sees L·m positions). Training: t ~ w(t)/Z with the window weight
+    w(t) = 1 on (left, right), 1e-4 elsewhere (text8: (0.3, 0.6)), x_t from the radial tables, and
+
+    .. math:: \mathcal L = \frac{Z}{w(t)} \sum_l -\log p_\theta(x^l \mid x_t, t)
+
+    (averaged over positions here, so the loss is per symbol). Sampling: the geodesic random
+    walk with drift :math:`\eta_\theta = \gamma(t)\sum_k p_k \log_x(e_k)`. Likelihood: the
+    Girsanov bound (see :meth:`bpc`).
+
+    Args:
+        vocab, length: V and the sequence length L in characters.
+        prior: ``"mask"`` (start at e_m) or ``"uniform"`` (start at 1/√d).
+        base: None, or b ≥ 2 for dimension splitting.
+        schedule: :class:`GeometricSchedule` (β0 = 1e-3, β1 = 0.2).
+        window: (left, right) of the importance weight.
+        loss: ``"ce_is"`` (the repository's), ``"ce"`` (t uniform, no weight) or ``"mse"`` (the
+            drift-matching NELBO integrand), the three arms of the paper's Fig. 1 ablation.
+        table_particles, table_steps, rho: passed to :func:`radial_tables` (repository: 2^14,
+            10^4, "repo"; here 4096, 1000, "exact" by default).
+    """
+
+    kind = "rdlm"
+
+    def __init__(self, vocab=27, length=32, *, prior="mask", base=None, schedule=GeometricSchedule(),
+                 window=(0.3, 0.6), loss="ce_is", table_particles=4096, table_steps=1000, rho="exact",
+                 width=64, layers=2, heads=4):
+        super().__init__(vocab, length, width=width, layers=layers, heads=heads)
+        if prior not in PRIORS:
+            raise ValueError(f"prior must be 'mask' or 'uniform', got {prior!r}")
+        if base is not None:
+            base = _pos_int("base", base, 2)
+        if not isinstance(schedule, GeometricSchedule):
+            raise ValueError("schedule must be a GeometricSchedule")
+        left, right = map(float, window)
+        if not 0 <= left < right <= 1:
+            raise ValueError(f"window must satisfy 0 <= left < right <= 1, got {window!r}")
+        if loss not in ("ce_is", "ce", "mse"):
+            raise ValueError(f"loss must be 'ce_is', 'ce' or 'mse', got {loss!r}")
+        self.prior, self.base, self.schedule, self.window, self.loss = prior, base, schedule, (left, right), loss
+        self.table_particles, self.table_steps, self.rho = table_particles, table_steps, rho
+        self.digits = 1 if base is None else n_digits(self.vocab, base)
+        self.symbols = self.vocab if base is None else base
+        self.dim = self.symbols + 1
+        key = (self.dim, prior, schedule, table_particles, table_steps, rho)
+        if key not in _TABLE_CACHE:
+            _TABLE_CACHE[key] = radial_tables(self.dim, prior, schedule, table_particles, table_steps, rho)
+        self.tables = _TABLE_CACHE[key]
+        self.x0 = jnp.asarray(prior_point(prior, self.dim), jnp.float32)
+
+    @property
+    def seq_len(self):
+        return self.length * self.digits
+
+    @property
+    def d_in(self):
+        return self.symbols
+
+    @property
+    def d_out(self):
+        return self.symbols
+
+    def config(self):
+        return {**super().config(), "prior": self.prior, "base": self.base,
+                "beta0": self.schedule.beta0, "beta1": self.schedule.beta1, "window": list(self.window),
+                "loss": self.loss, "table_particles": self.table_particles,
+                "table_steps": self.table_steps, "rho": self.rho}
+
+    def _encode(self, tokens):
+        return tokens if self.base is None else base_digits(tokens, self.base, self.vocab)
+
+    def _window_icdf(self, u):
+        """Inverse CDF of w(t)/Z (closed form; the repository bisects the same CDF)."""
+        left, right = self.window
+        eps = 1e-4
+        Z = eps * left + (right - left) + eps * (1 - right)
+        c1, c2 = eps * left / Z, (eps * left + right - left) / Z
+        t = jnp.where(u < c1, u * Z / eps,
+                      jnp.where(u < c2, left + (u * Z - eps * left),
+                                right + (u * Z - eps * left - (right - left)) / eps))
+        return jnp.minimum(t, T_MAX_TRAIN), Z
+
+    def _weight(self, t):
+        left, right = self.window
+        return jnp.where((t > left) & (t < right), 1.0, 1e-4)
+
+    def _drift_residual(self, params, x, t, tok):
+        """Σ_k p_k log_x(e_k) − log_x(e_tok) [B, L', d]; η_θ − γ log_x(e_k) is γ times this."""
+        p = jax.nn.softmax(self._net(params, x[..., : self.symbols], t), axis=-1)
+        p = jnp.pad(p, [(0, 0), (0, 0), (0, 1)])
+        return _mixture_log(x, p - jax.nn.one_hot(tok, self.dim))  # linear in the weights
+
+    def _loss_fn(self):
+        arrays = _tables_arrays(self.tables)
+        x0, c0, sched = self.x0, jnp.float32(self.tables.c0), self.schedule
+
+        def loss(params, tok, key):
+            k1, k2 = jax.random.split(key)
+            u = jax.random.uniform(k1, (tok.shape[0],))
+            if self.loss == "ce_is":
+                t, Z = self._window_icdf(u)
+                weight = Z / self._weight(t)
+            else:
+                t, weight = u * T_MAX_TRAIN, jnp.ones_like(u)
+            x = _sample_xt(k2, tok, t[:, None], arrays, x0, c0)
+            if self.loss == "mse":
+                r = self._drift_residual(params, x, t, tok)
+                g = sched._gamma(t)
+                return jnp.mean(0.5 * g**2 / sched._beta(t) * jnp.sum(r**2, axis=(-1, -2)) / tok.shape[1])
+            logp = jax.nn.log_softmax(self._net(params, x[..., : self.symbols], t), axis=-1)
+            ce = -jnp.take_along_axis(logp, tok[..., None], axis=-1)[..., 0]
+            return jnp.mean(weight[:, None] * ce)
+
+        return loss
+
+    def sample(self, n: int, *, steps: int = 64, seed: int = 0) -> np.ndarray:
+        r"""Draw ``n`` sequences by the geodesic random walk (repository ``EulerMaruyamaPredictor``, "grw").
+
+        .. math:: x \leftarrow \exp_x\big(\eta_\theta(x, t)\,\Delta t + \sqrt{\beta(t)\Delta t}\,z\big),
+                  \quad t_i = i\,(1-10^{-5})/S,
+
+        from the prior point; tokens are argmax over the V symbol coordinates (digits decoded
+        back to tokens with splitting). Returns int32 [n, length].
+        """
+        self._need_params()
+        n, steps = _pos_int("n", n), _pos_int("steps", steps)
+        x = self._grw(self.params, jax.random.key(seed), n, jnp.int32(steps))
+        tok = np.asarray(jnp.argmax(x[..., : self.symbols], axis=-1))
+        return tok.astype(np.int32) if self.base is None else from_digits(tok, self.base, self.vocab)
+
+    @partial(jax.jit, static_argnums=(0, 3))
+    def _grw(self, params, key, n, steps):
+        # ``steps`` is traced (a while loop), so changing it does not recompile the sampler.
+        sched = self.schedule
+        dt = T_MAX_SAMPLE / steps
+        x = jnp.broadcast_to(self.x0, (n, self.seq_len, self.dim))
+
+        def step(i, x):
+            t = i * dt
+            tt = jnp.full((n,), t)
+            p = jax.nn.softmax(self._net(params, x[..., : self.symbols], tt), axis=-1)
+            p = jnp.pad(p, [(0, 0), (0, 0), (0, 1)])
+            drift = sched._gamma(t) * _mixture_log(x, p)        # η_θ(x, t)
+            z = jax.random.normal(jax.random.fold_in(key, i), x.shape)
+            return _exp(x, drift * dt + jnp.sqrt(sched._beta(t) * dt) * z)
+
+        return jax.lax.fori_loop(0, steps, step, x)
+
+    def bpc(self, data, *, draws: int = 4, xt: str = "simulate", sim_steps: int = 100, seed: int = 0,
+            batch: int = 64) -> BPC:
+        r"""Girsanov bound in bits per character (repository ``elbo_loss_fn`` + ``Eval.bpc``).
+
+        .. math:: \text{NELBO}(x) = \int_0^1 \sum_l \frac{1}{2\beta(t)}
+                  \big\lVert \eta_\theta(x_t^l, t) - \gamma(t)\log_{x_t^l}(e_{x^l}) \big\rVert^2 dt ,
+                  \qquad \text{BPC} = \frac{\text{NELBO}}{L \ln 2},
+
+        estimated with ``draws`` stratified times per sequence on [0, 1 − 1e-4]; x_t from the exact
+        GRW bridge (``xt="simulate"``, ``sim_steps`` steps on [0, t]; repository: 500) or from
+        the radial approximation (``xt="approx"``, a different estimator). No prior term: every
+        path starts at the same point. ``data``: a Corpus (its validation split) or tokens.
+        Returns the mean over sequences and its standard error.
+        """
+        self._need_params()
+        if xt not in ("simulate", "approx"):
+            raise ValueError(f"xt must be 'simulate' or 'approx', got {xt!r}")
+        draws, sim_steps = _pos_int("draws", draws), _pos_int("sim_steps", sim_steps)
+        tokens = self._tokens(data.valid if isinstance(data, Corpus) else data)
+        digits = jnp.asarray(self._encode(tokens))
+        arrays, c0 = _tables_arrays(self.tables), jnp.float32(self.tables.c0)
+        sched = self.schedule
+
+        @jax.jit
+        def nelbo(params, tok, key):
+            k1, k2 = jax.random.split(key)
+            B = tok.shape[0]
+            u = (jnp.arange(draws)[None, :] + jax.random.uniform(k1, (B, draws))) / draws
+            t = (u * T_MAX_ELBO).reshape(-1)
+            tok_r = jnp.repeat(tok, draws, axis=0)
+            if xt == "simulate":
+                x = _bridge_endpoint(k2, self.x0, jax.nn.one_hot(tok_r, self.dim), t, sim_steps, _sched(sched))
+            else:
+                x = _sample_xt(k2, tok_r, t[:, None], arrays, self.x0, c0)
+            r = self._drift_residual(params, x, t, tok_r)
+            per = 0.5 * sched._gamma(t) ** 2 / sched._beta(t) * jnp.sum(r**2, axis=(-1, -2))
+            return per.reshape(B, draws).mean(axis=1)
+
+        return _batched_bpc(nelbo, self.params, digits, batch, seed, self.length)
+
+
+    def nelbo_profile(self, data, ts, *, xt: str = "approx", sim_steps: int = 100, seed: int = 0):
+        """The NELBO integrand of :meth:`bpc` at fixed times ``ts``, in bits per character per unit t.
+
+        Its integral over [0, 1] is the BPC bound; the profile shows which times dominate it.
+        Returns an array [len(ts)] (mean over the sequences of ``data``).
+        """
+        self._need_params()
+        ts = np.asarray(ts, dtype=float)
+        if np.any(ts < 0) or np.any(ts >= 1):
+            raise ValueError("ts must lie in [0, 1)")
+        digits = jnp.asarray(self._encode(self._tokens(data.valid if isinstance(data, Corpus) else data)))
+        arrays, c0, sched = _tables_arrays(self.tables), jnp.float32(self.tables.c0), self.schedule
+
+        @jax.jit
+        def integrand(params, tok, t, key):
+            tt = jnp.full((tok.shape[0],), t)
+            if xt == "simulate":
+                x = _bridge_endpoint(key, self.x0, jax.nn.one_hot(tok, self.dim), tt, sim_steps, _sched(sched))
+            else:
+                x = _sample_xt(key, tok, tt[:, None], arrays, self.x0, c0)
+            r = self._drift_residual(params, x, tt, tok)
+            return jnp.mean(0.5 * sched._gamma(tt) ** 2 / sched._beta(tt) * jnp.sum(r**2, axis=(-1, -2)))
+
+        key = jax.random.key(seed)
+        return np.array([float(integrand(self.params, digits, float(t), jax.random.fold_in(key, i)))
+                         for i, t in enumerate(ts)]) / (self.length * LN2)
+
+
+def _batched_bpc(fn, params, tokens, batch, seed, length) -> BPC:
+    vals = []
+    key = jax.random.key(seed)
+    for i, s in enumerate(range(0, tokens.shape[0], batch)):
+        vals.append(np.asarray(fn(params, tokens[s:s + batch], jax.random.fold_in(key, i))))
+    per_seq = np.concatenate(vals) / (length * LN2)
+    return BPC(float(per_seq.mean()), float(per_seq.std(ddof=1) / np.sqrt(per_seq.size)))
+
+
+class MaskedDiffusion(_Model):
+    r"""Masked diffusion (MDLM, Sahoo et al. 2024) on the same backbone, linear schedule α_t = 1 − t.
+
+    Each position is masked independently with probability t; the network sees one-hot tokens
+    (V + 1 symbols, the last = mask) and t, and predicts the clean token (SUBS: no mass on the
+    mask, carry-over of unmasked tokens). Continuous-time NELBO (MDLM Eq. 10 with α_t = 1 − t):
+
+    .. math:: \text{NELBO}(x) = E_{t\sim U(0,1)}\Big[\frac1t \sum_{l:\,z_t^l = m} -\log p_\theta(x^l\mid z_t)\Big].
+    """
+
+    kind = "mdlm"
+    _T_MIN = 1e-3  # MDLM's sampling_eps
+
+    def _mask_inputs(self, tok, t, key):
+        masked = jax.random.uniform(key, tok.shape) < t[:, None]
+        z = jnp.where(masked, self.vocab, tok)
+        return z, masked
+
+    def _nelbo_terms(self, params, tok, t, key):
+        z, masked = self._mask_inputs(tok, t, key)
+        logp = jax.nn.log_softmax(self._net(params, jax.nn.one_hot(z, self.vocab + 1), t), axis=-1)
+        ce = -jnp.take_along_axis(logp, tok[..., None], axis=-1)[..., 0]
+        return jnp.sum(masked * ce, axis=-1) / t  # nats per sequence
+
+    def _loss_fn(self):
+        def loss(params, tok, key):
+            k1, k2 = jax.random.split(key)
+            # Low-discrepancy times across the batch (MDLM's ``antithetic_sampling``): the 1/t weight
+            # makes i.i.d. times give rare huge losses that stall Adam on a small batch.
+            B = tok.shape[0]
+            u = (jax.random.uniform(k1, ()) + jnp.arange(B) / B) % 1.0
+            t = self._T_MIN + (1 - self._T_MIN) * u
+            return jnp.mean(self._nelbo_terms(params, tok, t, k2)) / tok.shape[1]
+
+        return loss
+
+    def bpc(self, data, *, draws: int = 4, seed: int = 0, batch: int = 64) -> BPC:
+        """The NELBO above in bits per character, ``draws`` stratified times per sequence; returns (mean, s.e.)."""
+        self._need_params()
+        draws = _pos_int("draws", draws)
+        tokens = jnp.asarray(self._tokens(data.valid if isinstance(data, Corpus) else data))
+
+        @jax.jit
+        def nelbo(params, tok, key):
+            k1, k2 = jax.random.split(key)
+            B = tok.shape[0]
+            u = (jnp.arange(draws)[None, :] + jax.random.uniform(k1, (B, draws))) / draws
+            t = (self._T_MIN + (1 - self._T_MIN) * u).reshape(-1)
+            per = self._nelbo_terms(params, jnp.repeat(tok, draws, axis=0), t, k2)
+            return per.reshape(B, draws).mean(axis=1)
+
+        return _batched_bpc(nelbo, self.params, tokens, batch, seed, self.length)
+
+    def sample(self, n: int, *, steps: int = 64, seed: int = 0) -> np.ndarray:
+        """Ancestral sampling from all-mask (MDLM): from t to s < t a masked position is revealed with
+        probability (t − s)/t, drawn from p_θ(· | z_t). Returns int32 [n, length]."""
+        self._need_params()
+        n, steps = _pos_int("n", n), _pos_int("steps", steps)
+        return np.asarray(self._ancestral(self.params, jax.random.key(seed), n, steps)).astype(np.int32)
+
+    @partial(jax.jit, static_argnums=(0, 3, 4))
+    def _ancestral(self, params, key, n, steps):
+        ts = jnp.linspace(1.0, 0.0, steps + 1)
+        z = jnp.full((n, self.length), self.vocab)
+
+        def step(z, i):
+            t, s = ts[i], ts[i + 1]
+            k1, k2 = jax.random.split(jax.random.fold_in(key, i))
+            logits = self._net(params, jax.nn.one_hot(z, self.vocab + 1), jnp.full((n,), t))
+            draw = jax.random.categorical(k1, logits)
+            reveal = (z == self.vocab) & (jax.random.uniform(k2, z.shape) < (t - s) / t)
+            return jnp.where(reveal, draw, z), None
+
+        z, _ = jax.lax.scan(step, z, jnp.arange(steps))
+        return z
+
+
+class Autoregressive(_Model):
+    """Causal transformer on the same backbone: p(x) = Π_l p_θ(x^l | x^{<l}); exact likelihood.
+
+    Input at position l is the one-hot of x^{l−1} (a start symbol V at l = 0); time is fixed at 0.
+    """
+
+    kind = "ar"
+
+    def _logits(self, params, tok):
+        prev = jnp.concatenate([jnp.full((tok.shape[0], 1), self.vocab), tok[:, :-1]], axis=1)
+        return self._net(params, jax.nn.one_hot(prev, self.vocab + 1), jnp.zeros(tok.shape[0]), causal=True)
+
+    def _nll(self, params, tok):
+        logp = jax.nn.log_softmax(self._logits(params, tok), axis=-1)
+        return -jnp.take_along_axis(logp, tok[..., None], axis=-1)[..., 0].sum(-1)
+
+    def _loss_fn(self):
+        return lambda params, tok, key: jnp.mean(self._nll(params, tok)) / tok.shape[1]
+
+    def bpc(self, data, *, seed: int = 0, batch: int = 256) -> BPC:
+        """Exact negative log-likelihood in bits per character; returns (mean, s.e. over sequences)."""
+        self._need_params()
+        tokens = jnp.asarray(self._tokens(data.valid if isinstance(data, Corpus) else data))
+        fn = jax.jit(lambda params, tok, key: self._nll(params, tok))
+        return _batched_bpc(fn, self.params, tokens, batch, seed, self.length)
+
+    def sample(self, n: int, *, steps: int | None = None, seed: int = 0) -> np.ndarray:
+        """Ancestral left-to-right sampling (``steps`` is ignored: always L network calls)."""
+        self._need_params()
+        n = _pos_int("n", n)
+        return np.asarray(self._ancestral(self.params, jax.random.key(seed), n)).astype(np.int32)
+
+    @partial(jax.jit, static_argnums=(0, 3))
+    def _ancestral(self, params, key, n):
+        def step(tok, i):
+            logits = self._logits(params, tok)[:, i]
+            return tok.at[:, i].set(jax.random.categorical(jax.random.fold_in(key, i), logits)), None
+
+        tok, _ = jax.lax.scan(step, jnp.zeros((n, self.length), jnp.int32), jnp.arange(self.length))
+        return tok
+
+
+MODELS = {"rdlm": RDLM, "mdlm": MaskedDiffusion, "ar": Autoregressive}
+
+
+def load_model(path):
+    """Load a model saved by :meth:`_Model.save` (or a checkpoint name in the package's ``checkpoints/``)."""
+    path = Path(path)
+    if not path.exists():
+        path = Path(__file__).with_name("checkpoints") / str(path)
+    if not (path / "config.json").exists():
+        raise ValueError(f"path {path} holds no checkpoint (config.json missing)")
+    cfg = json.loads((path / "config.json").read_text())
+    c = dict(cfg["config"])
+    cls = MODELS[c.pop("model")]
+    if cls is RDLM:
+        c["schedule"] = GeometricSchedule(c.pop("beta0"), c.pop("beta1"))
+        c["window"] = tuple(c["window"])
+    model = cls(**c)
+    template = model.init(0)
+    leaves, treedef = jax.tree_util.tree_flatten_with_path(template)
+    with np.load(path / "weights.npz") as w:
+        model.params = jax.tree_util.tree_unflatten(
+            treedef, [jnp.asarray(w[jax.tree_util.keystr(k)]) for k, _ in leaves])
+    model.train_config = cfg.get("train", {})
+    model.extra = {k: v for k, v in cfg.items() if k not in ("config", "train")}
+    if (path / "log.csv").exists():
+        arr = np.loadtxt(path / "log.csv", delimiter=",", skiprows=1, ndmin=2)
+        model.log = TrainLog(arr[:, 0].astype(int), arr[:, 1])
+    return model

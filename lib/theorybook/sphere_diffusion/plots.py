@@ -1,0 +1,152 @@
+"""Figures of the chapter. Each function draws results computed elsewhere and returns the Figure."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._bridge import RadialTables
+from ._geometry import discrete_marginal, prior_point, sqrt_map
+
+
+def _fig_ax(ax, figsize=(5.5, 3.4), **kw):
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, **kw)
+        return fig, ax
+    return ax.figure, ax
+
+
+def plot_octant(ax, n_lines: int = 7):
+    """Draw the positive octant of S^2 (the image of the 2-simplex under √) on a 3-D axis."""
+    u = np.linspace(0, np.pi / 2, 40)
+    for a in np.linspace(0, np.pi / 2, n_lines):
+        ax.plot(np.cos(a) * np.sin(u), np.sin(a) * np.sin(u), np.cos(u), c="0.85", lw=0.6)
+        ax.plot(np.sin(a) * np.cos(u), np.sin(a) * np.sin(u), np.cos(a) * np.ones_like(u), c="0.85", lw=0.6)
+    for k, name in enumerate(["$e_0$", "$e_1$", "$e_m$"]):
+        v = np.eye(3)[k]
+        ax.scatter(*v, c="k", s=12)
+        ax.text(*(1.08 * v), name)
+    ax.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xticks=[0, 1], yticks=[0, 1], zticks=[0, 1])
+    ax.view_init(elev=20, azim=50)
+
+
+def plot_sphere_paths(paths=None, *, prior="mask", token=0, t_max=1.0, ax=None, n_show=12):
+    """Bridge paths on S^2 (V = 2 tokens + mask) with the discrete-diffusion geodesic of Prop. 3.1.
+
+    ``paths``: a :class:`BridgePaths` in dimension 3 (or None to draw only the geodesic); only the
+    part with t ≤ ``t_max`` is drawn, ending in a dot.
+    """
+    if ax is None:
+        fig = plt.figure(figsize=(4.6, 4.2))
+        ax = fig.add_subplot(projection="3d")
+    fig = ax.figure
+    plot_octant(ax)
+    t = np.linspace(0, 1, 60)
+    geo = sqrt_map(np.asarray(discrete_marginal(token, 1 - t, 3, prior)))
+    ax.plot(*geo.T, c="k", lw=2, ls="--", label="discrete diffusion (Prop. 3.1)")
+    if paths is not None:
+        keep = paths.t <= t_max + 1e-9
+        for j in range(min(n_show, paths.x.shape[1])):
+            xs = paths.x[keep, j]
+            ax.plot(*xs.T, lw=0.8, alpha=0.8)
+            ax.scatter(*xs[-1], s=8)
+    ax.set_title(f"{prior} prior → token $e_{token}$, t ≤ {t_max:.2f}", fontsize=10)
+    ax.legend(loc="upper left", fontsize=7)
+    return fig
+
+
+def plot_prop31(dim=5, token=0, ax=None):
+    """Prop. 3.1: √p_t of masked/uniform diffusion has unit norm and runs along the arc e_k → prior."""
+    fig, ax = _fig_ax(ax)
+    t = np.linspace(0, 1, 101)
+    for prior, c in (("mask", "C0"), ("uniform", "C1")):
+        x = sqrt_map(np.asarray(discrete_marginal(token, t, dim, prior)))
+        x0 = prior_point(prior, dim)
+        e_k = np.eye(dim)[token]
+        total = np.arccos(np.clip(e_k @ x0, -1, 1))
+        angle = np.arccos(np.clip(x @ e_k, -1, 1))
+        # Distance to the plane span(e_k, x0): zero on the great circle.
+        basis, _ = np.linalg.qr(np.stack([e_k, x0], 1))
+        off = np.linalg.norm(x - (x @ basis) @ basis.T, axis=1)
+        ax.plot(t, angle / total, c=c, label=f"{prior}: angle to $e_k$ / arc length")
+        ax.plot(t, off, c=c, ls=":", label=f"{prior}: distance to the great circle")
+    ax.set(xlabel=r"fraction of the way to the prior $\lambda$", ylabel="fraction of the arc",
+           title=f"Prop. 3.1 on $S^{{{dim - 1}}}$: discrete diffusion moves along a geodesic")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_tables(tables, ax=None, label=None):
+    """α_t, ρ_t and m_t = ‖E X_t‖ of one or several :class:`RadialTables` against t."""
+    if ax is None:
+        fig, ax = plt.subplots(1, 3, figsize=(10, 3.0), sharex=True)
+    fig = ax[0].figure
+    tables = [tables] if isinstance(tables, RadialTables) else list(tables)
+    for i, tab in enumerate(tables):
+        lab = label[i] if isinstance(label, (list, tuple)) else (label or f"d = {tab.dim}, {tab.prior}, ρ {tab.rho_formula}")
+        ax[0].plot(tab.t, tab.alpha, label=lab)
+        ax[1].plot(tab.t, tab.rho, label=lab)
+        ax[2].plot(tab.t, tab.m, label=lab)
+    ax[0].set(xlabel="t", ylabel=r"$\alpha_t$ (mean direction)", title=r"$\mu_t$ turns towards $e_k$")
+    ax[1].set(xlabel="t", ylabel=r"$\rho_t$ (wrapped-normal scale)", title="spread")
+    ax[2].set(xlabel="t", ylabel=r"$m_t = \|E X_t\|$", title="length of the mean")
+    ax[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_comparison(cmp, ax=None, title=""):
+    """Exact GRW bridge against the radial approximation: mean ± sd of ⟨X_t, e_k⟩ and the reveal probability."""
+    if ax is None:
+        fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
+    fig = ax[0].figure
+    for name, m, s, c in (("exact bridge (GRW)", cmp.exact_mean, cmp.exact_sd, "C0"),
+                          ("radial approximation", cmp.approx_mean, cmp.approx_sd, "C1")):
+        ax[0].plot(cmp.t, m, c=c, label=f"{name}: mean")
+        ax[0].fill_between(cmp.t, m - s, m + s, color=c, alpha=0.2, label=f"{name}: ±1 sd")
+    ax[0].set(xlabel="t", ylabel=r"$\langle X_t, e_k\rangle$", title=title or "projection on the token")
+    ax[0].legend(fontsize=7)
+    ax[1].plot(cmp.t, cmp.exact_reveal, c="C0", label="exact bridge (GRW)")
+    ax[1].plot(cmp.t, cmp.approx_reveal, c="C1", ls="--", label="radial approximation")
+    ax[1].set(xlabel="t", ylabel=r"P(argmax$_j X_t^j = k$)", title=f"token revealed ({cmp.n} paths)")
+    ax[1].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_reveal(comparisons: dict, ax=None):
+    """P(token visible) against t for several dimensions: later and sharper as d grows."""
+    fig, ax = _fig_ax(ax)
+    for i, (d, cmp) in enumerate(comparisons.items()):
+        ax.plot(cmp.t, cmp.exact_reveal, c=f"C{i}", label=f"d = {d}: exact")
+        ax.plot(cmp.t, cmp.approx_reveal, c=f"C{i}", ls="--", label=f"d = {d}: approx.")
+    ax.set(xlabel="t", ylabel=r"P(argmax$_j X_t^j = k$)", title="the token appears late and abruptly in high d")
+    ax.legend(fontsize=7, ncol=2)
+    return fig
+
+
+def plot_losses(logs: dict, ax=None, smooth: int = 50):
+    """Training losses (running mean over ``smooth`` steps) of several models."""
+    fig, ax = _fig_ax(ax)
+    for name, log in logs.items():
+        k = min(smooth, len(log.loss))
+        y = np.convolve(log.loss, np.ones(k) / k, mode="valid")
+        ax.plot(log.step[k - 1:], y, label=name)
+    ax.set(xlabel="training step", ylabel=f"loss (running mean of {smooth})", title="training loss")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_bpc(results: dict, *, floor=None, vocab=27, ax=None, title="validation bits per character"):
+    """Bar chart of BPC bounds with ±2 s.e., log2 V and (optionally) the entropy floor."""
+    fig, ax = _fig_ax(ax)
+    names = list(results)
+    vals = [results[n][0] for n in names]
+    errs = [2 * results[n][1] for n in names]
+    ax.bar(names, vals, yerr=errs, color=[f"C{i}" for i in range(len(names))], capsize=4, label="±2 s.e.")
+    ax.axhline(np.log2(vocab), c="k", ls="--", lw=1, label=f"log2 {vocab} (uniform)")
+    if floor is not None:
+        ax.axhline(floor, c="r", ls=":", lw=1, label="entropy floor")
+    ax.set(ylabel="BPC (≤ bound)", title=title)
+    ax.legend(fontsize=7)
+    return fig
