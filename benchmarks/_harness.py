@@ -55,5 +55,8 @@ def write_results(name: str, title: str, body: str) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.md"
     stamp = time.strftime("%Y-%m-%d")
-    path.write_text(f"## {title}\n\n*Measured {stamp} on {machine()}.*\n\n{body.strip()}\n")
+    # The load says whether anything else ran meanwhile: on 2 cores, above ~2 inflates every time.
+    load = os.getloadavg()[0]
+    path.write_text(f"## {title}\n\n*Measured {stamp} on {machine()}; 1-minute load average {load:.1f} "
+                    f"when written.*\n\n{body.strip()}\n")
     return path

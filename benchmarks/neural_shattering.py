@@ -100,9 +100,6 @@ def main():
     gd_table, diff = bench_gd()
     sharp_table = bench_sharpness()
     body = f"""
-The machine was shared with other jobs while this ran (load well above its 2 cores): ratios are
-taken within one run, absolute times are inflated.
-
 **Full-batch GD** (width 512, n = 256, d = 5, lr 0.2; the update of `train_gd`: clipped gradient of
 the 1/2n squared loss). The JAX kernel is the one `rate_sweep` uses (jit, `fori_loop` over steps,
 `vmap` over seeds). After 200 steps the float64 JAX and numpy parameters differ by at most {diff:.1e}.

@@ -76,8 +76,6 @@ def bpc_table():
 def main():
     co = sd.corpus("pydoc")
     body = "\n\n".join([
-        "The machine was shared with other jobs (load average 5–7 on 2 cores): absolute times are "
-        "inflated, ratios within a table are taken in the same run.",
         "### Training throughput (same backbone, batch 32 × length 128)\n\n" + train_throughput(co),
         "### Radial tables against full simulation of the bridge\n\n" + tables_vs_simulation(),
         "### RDLM sampling time against the number of GRW steps\n\n" + sampling(),

@@ -84,7 +84,6 @@ def radius_vs_kmeans():
 
 def main():
     body = (
-        "Machine shared with other jobs (2 cores); ratios are within one run.\n\n"
         "### Exact distortion vs Monte Carlo\n\n" + exact_vs_mc()
         + "\n\nThe exact value is a quadrature accurate to ~1e-10 relative (tests: against closed forms "
         "and scipy quad); the last column extrapolates the Monte Carlo time to a 1e-8 relative "

@@ -7,7 +7,6 @@ Run: ``.venv/bin/python benchmarks/transformer_synchronization.py`` (writes
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
@@ -44,7 +43,6 @@ def numpy_forward(x0, depth, horizon, width, beta, v_scale, sigma, seed):
 
 
 def main() -> None:
-    load_start = os.getloadavg()[0]
     rows = []
     d, depth, horizon, width, sigma = 64, 150, 5.0, 256, 0.1
     for n, repeat in ((64, 9), (1024, 1)):
@@ -90,9 +88,7 @@ def main() -> None:
              "× V ∈ {I, 0, −I} = 72 runs, plus 9 without MLP; N = 64, L = 150, m = 256)", "",
              markdown_table(["first call incl. compile (s)", "later calls (s)", "target"],
                             [[first, t_g, "< 20 s on 2 cores"]]), "",
-             f"The machine was shared with other jobs while this ran (1-minute load average "
-             f"{load_start:.1f} at the start and {os.getloadavg()[0]:.1f} at the end, on 2 cores): "
-             "absolute times are inflated, ratios less so. JAX compiles once per shape "
+             "JAX compiles once per shape "
              "(N, d, L, m, number of seeds), so first calls are dominated by compilation."]
     path = write_results("transformer_synchronization",
                          "transformer_synchronization: forward pass, Lyapunov estimate, grid",
