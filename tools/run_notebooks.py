@@ -46,7 +46,12 @@ def execute(path: Path, *, timeout_per_cell: int = 1200) -> tuple[object, float]
             record_timing=False,
         )
         start = time.perf_counter()
-        client.execute()
+        try:
+            client.execute()
+        finally:
+            # The client does not stop a kernel it was handed; stop it before the next notebook.
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
         return nb, time.perf_counter() - start
 
 
