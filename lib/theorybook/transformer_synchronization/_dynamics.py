@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax, random
 
-from ._kernel import (ACTIVATIONS, check_activation, check_dimension, check_nonnegative,
+from ._kernel import (ACTIVATIONS, check_activation, check_dimension, check_finite, check_nonnegative,
                       check_positive, kappa_table, kernel_constants)
 
 _ACTS = (jax.nn.relu, jax.nn.silu, jax.nn.sigmoid, jnp.tanh)
@@ -188,12 +188,7 @@ def energy(X, beta: float = 1.0) -> float:
     x = np.asarray(X, dtype=float)
     if x.ndim != 2 or not np.all(np.isfinite(x)):
         raise ValueError(f"X must be a finite (N, d) array, got shape {x.shape}")
-    try:
-        beta = float(beta)
-    except (TypeError, ValueError):
-        raise ValueError(f"beta must be a finite number, got {beta!r}") from None
-    if not np.isfinite(beta):
-        raise ValueError(f"beta must be a finite number, got {beta!r}")
+    beta = check_finite(beta, "beta")
     return float(0.5 * np.exp(beta) * np.mean(-np.expm1(beta * (x @ x.T - 1.0))))
 
 
@@ -254,12 +249,7 @@ def _check_forward(depth, horizon, width, activation, sigma_u, sigma_w, beta, v_
     sigma_u = check_nonnegative(sigma_u, "sigma_u")
     sigma_w = check_nonnegative(sigma_w, "sigma_w")
     beta = check_nonnegative(beta, "beta")
-    try:
-        v_scale = float(v_scale)
-    except (TypeError, ValueError):
-        raise ValueError(f"v_scale must be a finite number, got {v_scale!r}") from None
-    if not np.isfinite(v_scale):
-        raise ValueError(f"v_scale must be a finite number, got {v_scale!r}")
+    v_scale = check_finite(v_scale, "v_scale")
     return depth, horizon, width, act, sigma_u, sigma_w, beta, v_scale
 
 

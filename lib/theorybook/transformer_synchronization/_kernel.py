@@ -18,6 +18,7 @@ References: Agazzi, Bruno, Mosig García, Saviozzi, Romito, arXiv:2604.26898, §
 from __future__ import annotations
 
 import functools
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -67,24 +68,27 @@ def check_dimension(d, name: str = "d", minimum: int = 2) -> int:
     return int(d)
 
 
-def check_nonnegative(value, name: str) -> float:
+def _check_number(value, name: str, kind: str, accept) -> float:
+    """``float(value)`` if it is finite and ``accept``-ed, else a ValueError naming ``name``."""
     try:
-        value = float(value)
+        number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}") from None
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite non-negative number, got {value!r}")
-    return value
+        number = math.nan
+    if not (np.isfinite(number) and accept(number)):
+        raise ValueError(f"{name} must be a finite {kind}, got {value!r}")
+    return number
+
+
+def check_finite(value, name: str) -> float:
+    return _check_number(value, name, "number", lambda v: True)
+
+
+def check_nonnegative(value, name: str) -> float:
+    return _check_number(value, name, "non-negative number", lambda v: v >= 0)
 
 
 def check_positive(value, name: str) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite positive number, got {value!r}")
-    return value
+    return _check_number(value, name, "positive number", lambda v: v > 0)
 
 
 def _check_kernel_args(activation, d, sigma_u, sigma_w):
