@@ -68,3 +68,12 @@ def test_every_toc_entry_exists_and_every_chapter_is_in_the_toc():
     for path in NOTEBOOKS:
         entry = path.relative_to(ROOT).with_suffix("").as_posix()
         assert entry in files or path.name == "_template.ipynb", f"{entry} is not in _toc.yml"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_markdown_has_no_control_characters(path):
+    """A LaTeX command written through one escape too many ("\\approx" → BEL + "pprox") breaks MathJax."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        bad = re.findall(r"[\x00-\x09\x0b-\x1f]", cell.source)  # tabs included ("\times" → TAB + "imes")
+        assert not bad, f"cell {i} of {path.name} contains control characters {bad!r}"

@@ -11,8 +11,8 @@ Public API (issue #5):
   (and :func:`geodesic`, :func:`prior_point`, :func:`discrete_marginal` for Prop. 3.1);
 - :class:`GeometricSchedule` with ``.beta(t)`` and ``.gamma(t)``;
 - :func:`simulate_bridge` (exact GRW bridge), :func:`bridge_drift`, :func:`radial_tables`, :func:`sample_xt`,
-  :func:`compare_bridge`, :func:`solve_rho`, :func:`rho_equation`;
-- :func:`corpus` (``"pydoc"``, ``"markov"``), :func:`base_digits`, :func:`from_digits`;
+  :func:`compare_bridge`, :func:`reveal_probability`, :func:`solve_rho`, :func:`rho_equation`;
+- :func:`corpus` (``"pydoc"``, ``"markov"``), :func:`base_digits`, :func:`from_digits`, :func:`ngram_distance`;
 - models :class:`RDLM`, :class:`MaskedDiffusion`, :class:`Autoregressive` with ``train``,
   ``sample``, ``bpc``, ``save``; :func:`load_model` for checkpoints.
 
@@ -20,8 +20,8 @@ Training command for the stored checkpoints: ``python -m theorybook.sphere_diffu
 """
 
 from ._bridge import (BridgeComparison, BridgePaths, RadialTables, bridge_drift, compare_bridge, radial_tables,
-                      rho_equation, sample_xt, simulate_bridge, solve_rho)
-from ._data import Corpus, base_digits, corpus, from_digits, n_digits
+                      reveal_probability, rho_equation, sample_xt, simulate_bridge, solve_rho)
+from ._data import Corpus, base_digits, corpus, from_digits, n_digits, ngram_distance
 from ._geometry import (discrete_marginal, geodesic, prior_point, sphere_exp, sphere_log, sqrt_map,
                         to_simplex, to_tangent)
 from ._models import BPC, RDLM, Autoregressive, MaskedDiffusion, TrainLog, load_model
@@ -30,7 +30,7 @@ from ._schedule import GeometricSchedule
 __all__ = [
     "BPC", "RDLM", "Autoregressive", "BridgeComparison", "BridgePaths", "Corpus", "GeometricSchedule",
     "MaskedDiffusion", "RadialTables", "TrainLog", "base_digits", "bridge_drift", "compare_bridge", "corpus",
-    "discrete_marginal", "from_digits", "geodesic", "load_model", "n_digits", "prior_point",
-    "radial_tables", "rho_equation", "sample_xt", "simulate_bridge", "solve_rho", "sphere_exp",
+    "discrete_marginal", "from_digits", "geodesic", "load_model", "n_digits", "ngram_distance", "prior_point",
+    "radial_tables", "reveal_probability", "rho_equation", "sample_xt", "simulate_bridge", "solve_rho", "sphere_exp",
     "sphere_log", "sqrt_map", "to_simplex", "to_tangent",
 ]

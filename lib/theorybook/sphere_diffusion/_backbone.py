@@ -1,11 +1,19 @@
 """One small transformer shared by RDLM, the masked-diffusion baseline and the autoregressive baseline.
 
 The repository uses a DiT (adaLN, rotary, 12 blocks of width 768); this chapter keeps the same
-ingredients at laptop size: a linear input embedding (sphere coordinates or one-hot tokens), learned
-positions, a sinusoidal time embedding through an MLP added to every position, pre-LayerNorm
-blocks of multi-head attention and a GELU MLP, and a linear read-out of V logits. The only
-difference between the three models is the input, the time (ignored by the AR model) and the mask
-(causal for AR).
+ingredients at laptop size: a linear input embedding (sphere coordinates or one-hot tokens), rotary
+position embeddings in every attention layer (no learned absolute positions, as in the DiT), a
+sinusoidal time embedding through an MLP added to every position, pre-LayerNorm blocks of
+multi-head attention and a GELU MLP, and a linear read-out of V logits. The only difference
+between the three models is the input, the time (ignored by the AR model) and the mask (causal
+for AR).
+
+Why rotary and not learned positions: at this size it decides whether the diffusion models learn
+from their neighbours at all. After 1,500 steps on the pydoc corpus (unigram level about 4.1
+BPC), MDLM's bound went from 4.06 with learned absolute positions to 3.00 with rotary ones when
+trained on its NELBO, and from 3.45 to 2.90 when trained on the unweighted masked cross-entropy
+(same seed and budget): attending to "the character two to the left" no longer has to be learned
+separately at every position.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 
-def init_backbone(key, d_in: int, d_out: int, length: int, width: int, layers: int):
+def init_backbone(key, d_in: int, d_out: int, width: int, layers: int):
     """Parameters of the backbone (a dict pytree), scaled like GPT-2 (std 0.02, residuals 0.02/√(2·layers))."""
     keys = iter(jax.random.split(key, 8 + 6 * layers))
 
@@ -34,7 +42,6 @@ def init_backbone(key, d_in: int, d_out: int, length: int, width: int, layers: i
         })
     return {
         "embed": dense(next(keys), d_in, width, 1.0 / np.sqrt(d_in)),
-        "pos": 0.02 * jax.random.normal(next(keys), (length, width), jnp.float32),
         "time1": dense(next(keys), width, width, 1.0 / np.sqrt(width)),
         "time2": dense(next(keys), width, width, 0.02),
         "blocks": blocks,
@@ -57,11 +64,23 @@ def _time_features(t, width):
     return jnp.concatenate([jnp.cos(arg), jnp.sin(arg)], axis=-1)
 
 
+def _rotary(x):
+    """Rotary position embedding (Su et al. 2021), as in the repository's DiT: the pair
+    (x_{2i}, x_{2i+1}) of a head at position l is rotated by the angle l·10000^(−2i/hd), so that
+    q·k depends on positions only through their difference."""
+    L, hd = x.shape[-2], x.shape[-1]
+    freqs = 10_000.0 ** (-jnp.arange(0, hd, 2) / hd)
+    ang = jnp.arange(L)[:, None] * freqs[None, :]
+    cos, sin = jnp.cos(ang), jnp.sin(ang)
+    x1, x2 = x[..., 0::2], x[..., 1::2]
+    return jnp.stack([x1 * cos - x2 * sin, x1 * sin + x2 * cos], axis=-1).reshape(x.shape)
+
+
 def forward(params, h, t, *, heads: int, causal: bool):
     """Logits [B, L, d_out] from inputs h [B, L, d_in] at times t [B]."""
-    width = params["pos"].shape[1]
+    width = params["embed"]["w"].shape[1]
     B, L, _ = h.shape
-    x = h @ params["embed"]["w"] + params["embed"]["b"] + params["pos"][:L]
+    x = h @ params["embed"]["w"] + params["embed"]["b"]
     temb = jax.nn.silu(_time_features(t, width) @ params["time1"]["w"] + params["time1"]["b"])
     x = x + (temb @ params["time2"]["w"] + params["time2"]["b"])[:, None, :]
     hd = width // heads
@@ -70,6 +89,7 @@ def forward(params, h, t, *, heads: int, causal: bool):
         y = _layer_norm(blk["ln1"], x)
         q, k, v = jnp.split(y @ blk["qkv"]["w"] + blk["qkv"]["b"], 3, axis=-1)
         q, k, v = (a.reshape(B, L, heads, hd).transpose(0, 2, 1, 3) for a in (q, k, v))
+        q, k = _rotary(q), _rotary(k)
         att = (q @ k.transpose(0, 1, 3, 2)) / np.sqrt(hd)
         if causal:
             att = jnp.where(mask, att, -1e9)

@@ -363,6 +363,30 @@ def sample_xt(tokens, t, tables: RadialTables, key=0):
                       _tables_arrays(tables), x0, jnp.float32(tables.c0))
 
 
+def reveal_probability(tables: RadialTables, ts, *, n=1000, digits=1, seed=0) -> np.ndarray:
+    r"""P(the token is visible at t): P(argmax_{j<V} X_t^j = k) under the radial approximation.
+
+    With ``digits = m`` > 1 (dimension splitting, paper §3.4) it is the probability that all m
+    digits of a token are visible, P_digit^m: the forward bridges of the m digit positions are
+    independent given the token, so the power is exact for the forward process.
+
+    Args: ``tables`` (fixes d and the prior); ``ts`` times in [0, 1]; ``n`` draws per time (the
+    Monte Carlo s.e. is ≤ 0.5/√n per digit); ``digits`` m ≥ 1; ``seed``.
+    Returns an array [len(ts)]. Raises ValueError naming ``ts``, ``n`` or ``digits``.
+    """
+    ts = np.atleast_1d(np.asarray(ts, dtype=float))
+    check_t(ts, "ts")
+    n = _check_int("n", n, 1)
+    digits = _check_int("digits", digits, 1)
+    key = jax.random.key(seed)
+    per_digit = np.empty(ts.size)
+    for i, t in enumerate(ts):  # one time at a time: n × d floats, not len(ts) × n × d
+        x = np.asarray(sample_xt(np.zeros(n, np.int32), t, tables, jax.random.fold_in(key, i)))
+        # strict: ties (all token coordinates equal, as at a prior point) do not count as revealed
+        per_digit[i] = (x[:, 0] > x[:, 1 : tables.dim - 1].max(axis=-1)).mean()
+    return per_digit ** digits
+
+
 # --------------------------------------------------------------------------------------------
 # Comparing the approximation with the exact bridge
 # --------------------------------------------------------------------------------------------

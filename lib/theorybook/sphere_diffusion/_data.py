@@ -155,3 +155,23 @@ def from_digits(digits, base: int, vocab: int):
     d = digits.reshape(*digits.shape[:-1], digits.shape[-1] // m, m)
     tokens = (d * base ** np.arange(m)).sum(-1)
     return np.minimum(tokens, vocab - 1).astype(np.int32)
+
+
+def ngram_distance(samples, reference, vocab: int, order: int = 1) -> float:
+    """Total-variation distance between the n-gram frequencies (n = ``order``, 1 or 2) of two token arrays.
+
+    A crude sample-quality check used in the chapter (the paper reports likelihoods, not this):
+    ½ Σ_g |f_samples(g) − f_reference(g)| over all V^n n-grams inside the sequences.
+    Raises ValueError naming ``order`` or ``samples``/``reference`` (tokens outside [0, vocab)).
+    """
+    if order not in (1, 2):
+        raise ValueError(f"order must be 1 or 2, got {order!r}")
+
+    def freq(name, tok):
+        tok = np.asarray(tok)
+        if tok.ndim != 2 or not np.issubdtype(tok.dtype, np.integer) or tok.min() < 0 or tok.max() >= vocab:
+            raise ValueError(f"{name} must be integer tokens [n, L] in [0, {vocab})")
+        codes = tok.ravel() if order == 1 else (tok[:, :-1] * vocab + tok[:, 1:]).ravel()
+        return np.bincount(codes, minlength=vocab**order) / codes.size
+
+    return float(0.5 * np.abs(freq("samples", samples) - freq("reference", reference)).sum())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -96,8 +97,7 @@ class _Model:
 
     def init(self, seed: int = 0):
         """Fresh parameters from ``seed``; returns them and stores them in ``self.params``."""
-        self.params = init_backbone(jax.random.key(seed), self.d_in, self.d_out, self.seq_len,
-                                    self.width, self.layers)
+        self.params = init_backbone(jax.random.key(seed), self.d_in, self.d_out, self.width, self.layers)
         return self.params
 
     @property
@@ -123,14 +123,19 @@ class _Model:
         raise NotImplementedError
 
     def train(self, data, steps: int, *, batch: int = 64, lr: float = 1e-3, warmup: int = 100,
-              seed: int = 0, log_every: int = 50) -> TrainLog:
+              seed: int = 0, log_every: int = 50, time_budget: float | None = None) -> TrainLog:
         """Train from fresh parameters (seed ``seed``) for ``steps`` AdamW steps on ``data``.
 
         ``data`` is a :class:`Corpus` (its train split) or tokens [n, length]. Batches are drawn
-        with replacement, one key per step (``fold_in(seed, step)``). Returns and stores the
-        per-step loss. Raises ValueError naming ``steps``, ``batch``, ``lr`` or ``tokens``.
+        with replacement, one key per step (``fold_in(seed, step)``). With ``time_budget`` (seconds,
+        compilation included) training stops at the first multiple of ``log_every`` steps past the
+        budget, for comparisons at equal wall-clock. Returns and stores the per-step loss.
+        Raises ValueError naming ``steps``, ``batch``, ``lr``, ``time_budget`` or ``tokens``.
         """
         steps = _pos_int("steps", steps)
+        if time_budget is not None and not (np.isfinite(time_budget) and time_budget > 0):
+            raise ValueError(f"time_budget must be a positive number of seconds, got {time_budget!r}")
+        start = time.perf_counter()
         batch = _pos_int("batch", batch)
         log_every = _pos_int("log_every", log_every)
         if not (np.isfinite(lr) and lr > 0):
@@ -161,11 +166,13 @@ class _Model:
         while done < steps:
             n = min(log_every, steps - done)
             (params, state), loss = chunk(params, state, done, data, n)
-            losses.append(np.asarray(loss))
+            losses.append(np.asarray(loss))  # waits for the chunk, so the clock below is honest
             done += n
+            if time_budget is not None and time.perf_counter() - start >= time_budget:
+                break
         self.params = params
-        self.log = TrainLog(np.arange(1, steps + 1), np.concatenate(losses))
-        self.train_config = {"steps": steps, "batch": batch, "lr": lr, "warmup": warmup, "seed": seed,
+        self.log = TrainLog(np.arange(1, done + 1), np.concatenate(losses))
+        self.train_config = {"steps": done, "batch": batch, "lr": lr, "warmup": warmup, "seed": seed,
                              "log_every": log_every}
         return self.log
 
@@ -236,15 +243,23 @@ class RDLM(_Model):
         if loss not in ("ce_is", "ce", "mse"):
             raise ValueError(f"loss must be 'ce_is', 'ce' or 'mse', got {loss!r}")
         self.prior, self.base, self.schedule, self.window, self.loss = prior, base, schedule, (left, right), loss
-        self.table_particles, self.table_steps, self.rho = table_particles, table_steps, rho
+        if rho not in ("exact", "repo"):
+            raise ValueError(f"rho must be 'exact' or 'repo', got {rho!r}")
+        self.table_particles = _pos_int("table_particles", table_particles, 2)
+        self.table_steps, self.rho = _pos_int("table_steps", table_steps, 2), rho
         self.digits = 1 if base is None else n_digits(self.vocab, base)
         self.symbols = self.vocab if base is None else base
         self.dim = self.symbols + 1
-        key = (self.dim, prior, schedule, table_particles, table_steps, rho)
-        if key not in _TABLE_CACHE:
-            _TABLE_CACHE[key] = radial_tables(self.dim, prior, schedule, table_particles, table_steps, rho)
-        self.tables = _TABLE_CACHE[key]
         self.x0 = jnp.asarray(prior_point(prior, self.dim), jnp.float32)
+
+    @property
+    def tables(self):
+        """The radial tables of this model's sphere and prior, computed on first use and shared."""
+        key = (self.dim, self.prior, self.schedule, self.table_particles, self.table_steps, self.rho)
+        if key not in _TABLE_CACHE:
+            _TABLE_CACHE[key] = radial_tables(self.dim, self.prior, self.schedule, self.table_particles,
+                                              self.table_steps, self.rho)
+        return _TABLE_CACHE[key]
 
     @property
     def seq_len(self):
@@ -475,6 +490,24 @@ class MaskedDiffusion(_Model):
 
         return _batched_bpc(nelbo, self.params, tokens, batch, seed, self.length)
 
+    def nelbo_profile(self, data, ts, *, seed: int = 0):
+        """The NELBO integrand of :meth:`bpc` at fixed times ``ts`` (bits per character per unit t).
+
+        At time t it is E[cross-entropy of a masked position] in bits: the 1/t weight cancels the
+        fraction t of masked positions. Its integral over [0, 1] is the BPC bound; compare with
+        :meth:`RDLM.nelbo_profile`. Returns an array [len(ts)].
+        """
+        self._need_params()
+        ts = np.asarray(ts, dtype=float)
+        if np.any(ts <= 0) or np.any(ts > 1):
+            raise ValueError("ts must lie in (0, 1]")
+        tokens = jnp.asarray(self._tokens(data.valid if isinstance(data, Corpus) else data))
+        fn = jax.jit(lambda params, t, key: jnp.mean(
+            self._nelbo_terms(params, tokens, jnp.full((tokens.shape[0],), t), key)))
+        key = jax.random.key(seed)
+        return np.array([float(fn(self.params, float(t), jax.random.fold_in(key, i)))
+                         for i, t in enumerate(ts)]) / (self.length * LN2)
+
     def sample(self, n: int, *, steps: int = 64, seed: int = 0) -> np.ndarray:
         """Ancestral sampling from all-mask (MDLM): from t to s < t a masked position is revealed with
         probability (t − s)/t, drawn from p_θ(· | z_t). Returns int32 [n, length]."""
@@ -558,7 +591,9 @@ def load_model(path):
         c["schedule"] = GeometricSchedule(c.pop("beta0"), c.pop("beta1"))
         c["window"] = tuple(c["window"])
     model = cls(**c)
-    template = model.init(0)
+    # Shapes only (no random numbers drawn): the stored arrays replace every leaf.
+    template = jax.eval_shape(lambda: init_backbone(jax.random.key(0), model.d_in, model.d_out, model.width,
+                                                    model.layers))
     leaves, treedef = jax.tree_util.tree_flatten_with_path(template)
     with np.load(path / "weights.npz") as w:
         model.params = jax.tree_util.tree_unflatten(

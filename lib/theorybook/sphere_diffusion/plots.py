@@ -150,3 +150,26 @@ def plot_bpc(results: dict, *, floor=None, vocab=27, ax=None, title="validation 
     ax.set(ylabel="BPC (≤ bound)", title=title)
     ax.legend(fontsize=7)
     return fig
+
+
+def plot_profiles(ts, profiles: dict, ax=None):
+    """NELBO integrands (bits per character per unit t) of several models against t; the area under
+    each curve is its BPC bound."""
+    fig, ax = _fig_ax(ax)
+    for i, (name, values) in enumerate(profiles.items()):
+        area = float(np.trapezoid(values, ts))
+        ax.plot(ts, values, c=f"C{i}", marker=".", label=f"{name} (area {area:.2f})")
+    ax.set(xlabel="t (0 = prior, 1 = data)", ylabel="bits / character / unit t", yscale="log",
+           title="where each bound spends its bits")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_split_reveal(ts, curves: dict, ax=None, title="token visible"):
+    """Reveal probabilities P(token visible at t) for several (vocabulary, base) settings."""
+    fig, ax = _fig_ax(ax)
+    for i, (name, p) in enumerate(curves.items()):
+        ax.plot(ts, p, c=f"C{i}", label=name)
+    ax.set(xlabel="t", ylabel="P(token visible)", ylim=(-0.02, 1.02), title=title)
+    ax.legend(fontsize=7)
+    return fig

@@ -2,10 +2,10 @@
 
 Usage (from anywhere, with the package installed)::
 
-    python -m theorybook.sphere_diffusion.train --model rdlm --corpus pydoc --steps 3000 \
+    python -m theorybook.sphere_diffusion.train --model rdlm --corpus pydoc --steps 4000 \
         --out lib/theorybook/sphere_diffusion/checkpoints/rdlm_pydoc
 
-Options: ``--model {rdlm,mdlm,ar}``, ``--corpus {pydoc,markov}``, ``--steps``, ``--batch`` (64),
+Options: ``--model {rdlm,mdlm,ar}``, ``--corpus {pydoc,markov}``, ``--steps`` (4000), ``--batch`` (64),
 ``--lr`` (1e-3), ``--seed`` (0), ``--length`` (32), ``--width`` (64), ``--layers`` (2),
 ``--prior {mask,uniform}``, ``--base`` and ``--loss {ce_is,ce,mse}`` (RDLM only). After training it evaluates the
 validation BPC bound (RDLM: exact GRW bridge, 100 steps; MDLM: NELBO; AR: exact NLL) on the first
@@ -29,7 +29,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", choices=sorted(MODELS), required=True)
     ap.add_argument("--corpus", choices=["pydoc", "markov"], default="pydoc")
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=4000)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=0)
