@@ -11,6 +11,7 @@ Run: ``.venv/bin/python benchmarks/neural_shattering.py`` (writes results/neural
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import jax
@@ -46,7 +47,7 @@ def bench_gd(width=512, n=256, d=5, seeds=4, steps=200):
     rows = []
     for float64 in (True, False):
         dtype = jnp.float64 if float64 else jnp.float32
-        ctx = _x64() if float64 else __import__("contextlib").nullcontext()
+        ctx = _x64() if float64 else contextlib.nullcontext()
         with ctx:
             stack = lambda xs: jnp.asarray(np.stack(xs), dtype=dtype)  # noqa: E731
             params = {k: stack([p[k] for p in nets]) for k in nets[0]}

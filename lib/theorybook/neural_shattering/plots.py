@@ -70,17 +70,6 @@ def plot_shattering(params: dict, X, ax=None, label: str | None = None, color=No
     return fig
 
 
-def plot_activation_hist(rates: dict, ax=None):
-    """Histograms of per-neuron activation rates, one per labelled network."""
-    fig, ax = _axis(ax)
-    bins = np.linspace(0, 100, 21)
-    for label, r in rates.items():
-        ax.hist(100 * np.asarray(r), bins=bins, alpha=0.5, label=label)
-    ax.set(xlabel="activation rate (% of training inputs)", ylabel="number of neurons")
-    ax.legend(fontsize=8)
-    return fig
-
-
 def plot_rates(sweeps: dict, ax=None):
     r"""In-sample MSE against n on log-log axes, one colour per d, one line style per method (Fig. 2)."""
     fig, ax = _axis(ax, (6.0, 4.0))

@@ -382,9 +382,14 @@ def reveal_probability(tables: RadialTables, ts, *, n=1000, digits=1, seed=0) ->
     per_digit = np.empty(ts.size)
     for i, t in enumerate(ts):  # one time at a time: n × d floats, not len(ts) × n × d
         x = np.asarray(sample_xt(np.zeros(n, np.int32), t, tables, jax.random.fold_in(key, i)))
-        # strict: ties (all token coordinates equal, as at a prior point) do not count as revealed
-        per_digit[i] = (x[:, 0] > x[:, 1 : tables.dim - 1].max(axis=-1)).mean()
+        per_digit[i] = _token0_visible(x).mean()
     return per_digit ** digits
+
+
+def _token0_visible(x):
+    """argmax over the token coordinates (all but the last, the mask) is token 0, strictly: ties,
+    as at a prior point where all token coordinates are equal, do not count as visible."""
+    return x[..., 0] > x[..., 1:-1].max(axis=-1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -427,9 +432,7 @@ def compare_bridge(dim, prior="mask", *, n=2000, steps=500, records=25, schedule
 
     def stats(x):
         a = x[..., 0]
-        # strict: ties (all token coordinates equal, as at a prior point) do not count as revealed
-        reveal = (a > x[..., 1 : dim - 1].max(axis=-1)).mean(axis=1)
-        return a.mean(axis=1), a.std(axis=1), reveal
+        return a.mean(axis=1), a.std(axis=1), _token0_visible(x).mean(axis=1)
 
     em, es, er = stats(paths.x)
     am, as_, ar = stats(xa)

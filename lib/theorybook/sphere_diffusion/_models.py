@@ -359,6 +359,24 @@ class RDLM(_Model):
 
         return jax.lax.fori_loop(0, steps, step, x)
 
+    def _nelbo_integrand(self, xt, sim_steps):
+        """(params, digits [B, L'], t [B], key) → the NELBO integrand of each sequence at its t (nats),
+        with x_t from the exact GRW bridge (``xt="simulate"``) or the radial approximation."""
+        if xt not in ("simulate", "approx"):
+            raise ValueError(f"xt must be 'simulate' or 'approx', got {xt!r}")
+        sim_steps = _pos_int("sim_steps", sim_steps)
+        arrays, c0, sched = _tables_arrays(self.tables), jnp.float32(self.tables.c0), self.schedule
+
+        def integrand(params, tok, t, key):
+            if xt == "simulate":
+                x = _bridge_endpoint(key, self.x0, jax.nn.one_hot(tok, self.dim), t, sim_steps, _sched(sched))
+            else:
+                x = _sample_xt(key, tok, t[:, None], arrays, self.x0, c0)
+            r = self._drift_residual(params, x, t, tok)
+            return 0.5 * sched._gamma(t) ** 2 / sched._beta(t) * jnp.sum(r**2, axis=(-1, -2))
+
+        return integrand
+
     def bpc(self, data, *, draws: int = 4, xt: str = "simulate", sim_steps: int = 100, seed: int = 0,
             batch: int = 64) -> BPC:
         r"""Girsanov bound in bits per character (repository ``elbo_loss_fn`` + ``Eval.bpc``).
@@ -374,31 +392,19 @@ class RDLM(_Model):
         Returns the mean over sequences and its standard error.
         """
         self._need_params()
-        if xt not in ("simulate", "approx"):
-            raise ValueError(f"xt must be 'simulate' or 'approx', got {xt!r}")
-        draws, sim_steps = _pos_int("draws", draws), _pos_int("sim_steps", sim_steps)
-        tokens = self._tokens(data.valid if isinstance(data, Corpus) else data)
-        digits = jnp.asarray(self._encode(tokens))
-        arrays, c0 = _tables_arrays(self.tables), jnp.float32(self.tables.c0)
-        sched = self.schedule
+        draws = _pos_int("draws", draws)
+        integrand = self._nelbo_integrand(xt, sim_steps)
+        digits = jnp.asarray(self._encode(self._tokens(data.valid if isinstance(data, Corpus) else data)))
 
         @jax.jit
         def nelbo(params, tok, key):
             k1, k2 = jax.random.split(key)
             B = tok.shape[0]
             u = (jnp.arange(draws)[None, :] + jax.random.uniform(k1, (B, draws))) / draws
-            t = (u * T_MAX_ELBO).reshape(-1)
-            tok_r = jnp.repeat(tok, draws, axis=0)
-            if xt == "simulate":
-                x = _bridge_endpoint(k2, self.x0, jax.nn.one_hot(tok_r, self.dim), t, sim_steps, _sched(sched))
-            else:
-                x = _sample_xt(k2, tok_r, t[:, None], arrays, self.x0, c0)
-            r = self._drift_residual(params, x, t, tok_r)
-            per = 0.5 * sched._gamma(t) ** 2 / sched._beta(t) * jnp.sum(r**2, axis=(-1, -2))
+            per = integrand(params, jnp.repeat(tok, draws, axis=0), (u * T_MAX_ELBO).reshape(-1), k2)
             return per.reshape(B, draws).mean(axis=1)
 
         return _batched_bpc(nelbo, self.params, digits, batch, seed, self.length)
-
 
     def nelbo_profile(self, data, ts, *, xt: str = "approx", sim_steps: int = 100, seed: int = 0):
         """The NELBO integrand of :meth:`bpc` at fixed times ``ts``, in bits per character per unit t.
@@ -411,17 +417,9 @@ class RDLM(_Model):
         if np.any(ts < 0) or np.any(ts >= 1):
             raise ValueError("ts must lie in [0, 1)")
         digits = jnp.asarray(self._encode(self._tokens(data.valid if isinstance(data, Corpus) else data)))
-        arrays, c0, sched = _tables_arrays(self.tables), jnp.float32(self.tables.c0), self.schedule
-
-        @jax.jit
-        def integrand(params, tok, t, key):
-            tt = jnp.full((tok.shape[0],), t)
-            if xt == "simulate":
-                x = _bridge_endpoint(key, self.x0, jax.nn.one_hot(tok, self.dim), tt, sim_steps, _sched(sched))
-            else:
-                x = _sample_xt(key, tok, tt[:, None], arrays, self.x0, c0)
-            r = self._drift_residual(params, x, tt, tok)
-            return jnp.mean(0.5 * sched._gamma(tt) ** 2 / sched._beta(tt) * jnp.sum(r**2, axis=(-1, -2)))
+        per_sequence = self._nelbo_integrand(xt, sim_steps)
+        integrand = jax.jit(lambda params, tok, t, key: jnp.mean(
+            per_sequence(params, tok, jnp.full((tok.shape[0],), t), key)))
 
         key = jax.random.key(seed)
         return np.array([float(integrand(self.params, digits, float(t), jax.random.fold_in(key, i)))

@@ -264,7 +264,7 @@ def _distortion_mc(a, n, d, law, s, samples, quantisers, seed):
         design = sample_sphere(n, d, a, rng)
         x = sample_law(law, d, per, rng)
         means[b] = np.mean(nearest_sq_distance(x, design) ** (0.5 * s))
-    se = np.std(means, ddof=1) / np.sqrt(quantisers) if quantisers > 1 else float("nan")
+    se = np.std(means, ddof=1) / np.sqrt(quantisers)  # the caller, distortion, requires quantisers >= 2
     return float(means.mean()), float(se)
 
 

@@ -16,7 +16,6 @@ from ._core import (
     _check_law,
     _check_n,
     _check_r,
-    _check_s,
     distortion,
     expected_max_cosine,
     max_cosine_cdf,
@@ -151,7 +150,7 @@ def growth_curves(rule: str, d_values, law="normal"):
         n = int(min(fn(d), 1e300))
         a_star = optimal_radius(n, int(d), law, 2)[0]
         rows.append((d, n, a_star, evt_radius(n, int(d), law).radius))
-    limit = 0.0 if lam == 1.0 else float(np.sqrt(1 - 1 / lam**2))
+    limit = 1.0 - 2.0 * kappa_limit(lam)  # Theorem 4.2: a*/E‖U‖ → 1 − 2κ∞
     return np.array(rows, dtype=float), limit
 
 
