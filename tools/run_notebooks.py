@@ -3,7 +3,8 @@
 Each notebook runs in a fresh kernel started in its own folder, with ``JAX_PLATFORMS=cpu`` and
 ``TQDM_DISABLE=1``, and the widget state is stored so that ``explore`` figures work in the static
 book. A notebook is written back only when it ran without error inside its time budget (60 s in
-the default mode; no budget with ``THEORYBOOK_SCALE=paper``). The script prints one line per
+the default mode; no budget with ``THEORYBOOK_SCALE=paper``) and no ``common.check`` in it printed
+a failed verdict. The script prints one line per
 notebook and exits non-zero if any failed.
 
     python tools/run_notebooks.py                      # every notebook under book/
@@ -21,6 +22,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BUDGET_S = 60.0
+CHECK_FAILED = "✗ FAILED"  # theorybook.common.CHECK_FAILED (not imported: this tool needs no lib)
+
+
+def failed_checks(nb) -> list[str]:
+    """The lines of the notebook's outputs in which a ``common.check`` printed a failed verdict."""
+    lines = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") or "".join(out.get("data", {}).get("text/plain", ""))
+            lines += [line for line in str(text).splitlines() if CHECK_FAILED in line]
+    return lines
 
 
 def all_notebooks() -> list[Path]:
@@ -83,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FAIL   {name}: {message[-1] if message else type(error).__name__}", flush=True)
             continue
         total += seconds
+        failed = failed_checks(nb)
+        if failed:
+            failures.append(name)
+            print(f"CHECK  {name}: {failed[0]} (and {len(failed) - 1} more; not written)", flush=True)
+            continue
         if seconds > budget:
             failures.append(name)
             print(f"SLOW   {seconds:7.1f} s  {name} (budget {budget:g} s; not written)", flush=True)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import check_seed
+
 SCALE_VARIABLE = "THEORYBOOK_SCALE"
 SCALES = ("default", "paper")
 _STYLE = Path(__file__).with_name("theorybook.mplstyle")
@@ -52,8 +54,7 @@ def setup_notebook(seed: int = 0) -> np.random.Generator:
     Raises:
         ValueError: if ``seed`` is not a non-negative integer, or ``THEORYBOOK_SCALE`` is invalid.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = check_seed(seed)
     scale()  # fail at the top of the notebook, not in the middle, on a bad run mode
     random.seed(int(seed))
     np.random.seed(int(seed))
