@@ -78,3 +78,18 @@ def test_bench_runner_gathers_sections(tmp_path):
     assert done.returncode == 0, done.stderr
     results = (bench / "RESULTS.md").read_text()
     assert results.startswith("# Benchmark results") and "## Toy" in results
+
+
+def test_failed_checks_finds_failed_verdicts_in_stream_and_rich_outputs():
+    from nbformat.v4 import new_output
+
+    nb = new_notebook(cells=[new_code_cell("a"), new_code_cell("b"), new_code_cell("c")])
+    nb.cells[0].outputs = [new_output("stream", name="stdout",
+                                      text="✓ fine (tolerance: 2 s.e.)\n✗ FAILED gap (2 s.e.)\n")]
+    nb.cells[1].outputs = [new_output("execute_result", data={"text/plain": "'✗ FAILED x'"},
+                                      execution_count=1)]
+    nb.cells[2].outputs = [new_output("stream", name="stdout", text="✓ all good\n")]
+    assert run_notebooks.failed_checks(nb) == ["✗ FAILED gap (2 s.e.)", "'✗ FAILED x'"]
+    nb.cells = nb.cells[2:]
+    assert run_notebooks.failed_checks(nb) == []
+    assert run_notebooks.CHECK_FAILED == __import__("theorybook.common").common.CHECK_FAILED
