@@ -64,5 +64,6 @@ test-browser: $(STAMP) $(VENDOR)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+# Build outputs only: .cache/ holds the committed vendored archives (tools/vendor_js.py).
 clean:
-	rm -rf _build _extra .cache
+	rm -rf _build _extra

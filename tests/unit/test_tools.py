@@ -33,6 +33,9 @@ def test_runner_writes_outputs_and_widget_state(tmp_path, capsys):
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     assert any(m["model_name"] == "IntSliderModel" and m["state"]["value"] == 3 for m in state.values())
     assert "1/1 notebooks ok" in capsys.readouterr().out
+    seconds = nb.metadata["theorybook"]["seconds"]
+    assert nb.metadata["theorybook"]["scale"] == "default" and 0 < seconds < 300
+    assert run_notebooks.recorded_seconds(nb) == seconds
 
 
 @pytest.mark.timeout(300)
@@ -93,3 +96,75 @@ def test_failed_checks_finds_failed_verdicts_in_stream_and_rich_outputs():
     nb.cells = nb.cells[2:]
     assert run_notebooks.failed_checks(nb) == []
     assert run_notebooks.CHECK_FAILED == __import__("theorybook.common").common.CHECK_FAILED
+
+
+def test_hypothesis_profile_is_ci_under_ci_and_dev_otherwise():
+    from hypothesis import settings
+
+    ci, dev = settings.get_profile("ci"), settings.get_profile("dev")
+    assert ci.derandomize and not dev.derandomize and ci.max_examples > dev.max_examples
+    for env, expected in [({"CI": "true"}, "ci"), ({"CI": ""}, "dev"),
+                          ({"CI": "true", "HYPOTHESIS_PROFILE": "dev"}, "dev")]:
+        code = ("import sys; sys.path.insert(0, 'tests/unit'); import conftest; "
+                "from hypothesis import settings; print(settings._current_profile)")
+        env = {**__import__("os").environ, "HYPOTHESIS_PROFILE": "", **env}
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                              capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == expected, env
+
+
+def test_notebook_table_is_gathered_from_recorded_seconds(tmp_path):
+    import notebooks as notebook_bench
+
+    paths = []
+    for name, meta in [("a", {"seconds": 12.5, "scale": "default"}),
+                       ("b", {"seconds": 70.0, "scale": "default"}),
+                       ("c", {"seconds": 500.0, "scale": "paper"}), ("d", None)]:
+        nb = new_notebook(cells=[new_code_cell("1")], metadata=dict(KERNEL))
+        if meta:
+            nb.metadata["theorybook"] = meta
+        paths.append(tmp_path / f"{name}.ipynb")
+        nbformat.write(nb, paths[-1])
+    rows = notebook_bench.notebook_rows(paths)
+    assert rows[:2] == [["a.ipynb", 12.5, "yes"], ["b.ipynb", 70.0, "NO"]]
+    assert [r[0] for r in rows[2:4]] == ["c.ipynb", "d.ipynb"]
+    assert all("not recorded" in r[1] for r in rows[2:4])
+    assert rows[-1] == ["**all notebooks** (2 not recorded)", 82.5, "yes"]
+
+
+def test_every_book_notebook_is_a_row_of_the_notebook_table():
+    import notebooks as notebook_bench
+
+    rows = notebook_bench.notebook_rows(run_notebooks.all_notebooks())
+    names = {r[0] for r in rows}
+    assert "book/sphere_diffusion/04_baselines.ipynb" in names
+    assert len(rows) == len(run_notebooks.all_notebooks()) + 1
+
+
+def test_make_clean_deletes_no_tracked_file():
+    dry = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True, check=True)
+    removed = [arg for line in dry.stdout.splitlines() if line.startswith("rm ")
+               for arg in line.split()[1:] if not arg.startswith("-")]
+    assert removed, dry.stdout
+    tracked = subprocess.run(["git", "ls-files", "--", *removed], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+    assert tracked == "", f"make clean would delete tracked files: {tracked.split()[:5]}"
+
+
+def test_update_setup_rewrites_only_the_install_paragraph(tmp_path):
+    import notebook_cells
+
+    old = ("# Setup\nimport sys\nif \"google.colab\" in sys.modules:\n    pass  # old install\n"
+           "\nimport numpy as np\nfrom theorybook.common import setup_notebook")
+    nb = new_notebook(cells=[new_code_cell(old), new_code_cell("print(1)")], metadata=KERNEL)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="1\n")]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    assert notebook_cells.update_setup(path) is True
+    new = nbformat.read(path, as_version=4)
+    head, rest = new.cells[0].source.split("\n\n", 1)
+    assert head == notebook_cells.install_source().split("\n\n")[0]
+    assert rest == "import numpy as np\nfrom theorybook.common import setup_notebook"
+    assert new.cells[1].outputs == nb.cells[1].outputs
+    assert notebook_cells.update_setup(path) is False
+    assert max(len(line) for line in notebook_cells.install_source().splitlines()) <= 88
