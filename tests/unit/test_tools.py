@@ -1,5 +1,6 @@
 """The notebook runner (`make notebooks`) and the benchmark runner (`make bench`)."""
 
+import re
 import subprocess
 import sys
 
@@ -168,3 +169,39 @@ def test_update_setup_rewrites_only_the_install_paragraph(tmp_path):
     assert new.cells[1].outputs == nb.cells[1].outputs
     assert notebook_cells.update_setup(path) is False
     assert max(len(line) for line in notebook_cells.install_source().splitlines()) <= 88
+
+
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+
+
+@pytest.mark.timeout(120)
+def test_the_publishing_workflow_passes_actionlint_and_a_broken_one_does_not(tmp_path):
+    import actionlint
+
+    assert actionlint.lint([WORKFLOW]) == []
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text().replace("needs: test", "needs: tests"))
+    assert [f["kind"] for f in actionlint.lint([broken])] == ["job-needs"]
+
+
+def test_the_publishing_workflow_tests_then_deploys_with_pinned_pages_actions():
+    import yaml
+
+    flow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as True
+    assert triggers["push"]["branches"] == ["main"] and "workflow_dispatch" in triggers
+    assert flow["permissions"] == {"contents": "read"}
+    assert flow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    test, deploy = flow["jobs"]["test"], flow["jobs"]["deploy"]
+    assert test["runs-on"].startswith("ubuntu") and "3.11" in test["container"]
+    assert any(step.get("run") == "make test" for step in test["steps"])
+    assert deploy["needs"] == "test"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    uses = [s["uses"] for job in (test, deploy) for s in job["steps"] if "uses" in s]
+    for action in ("actions/configure-pages", "actions/upload-pages-artifact",
+                   "actions/deploy-pages"):
+        assert any(u.startswith(action + "@") for u in uses), action
+    assert all(re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", u) for u in uses), uses
+    upload = next(s for s in test["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "_build/html"
