@@ -215,12 +215,14 @@ def course_list(name: str, notebooks: list[Path]) -> str:
                     f"| [Colab]({COLAB}/{owner_repo}/blob/main/{book_rel}) "
                     f"| [Colab]({COLAB}/{owner_repo}/blob/main/{student_rel}) · "
                     f"{{download}}`.ipynb </{student_rel}>` |")
+        prefix = re.match(r"(\d+)_", path.stem)
+        short = prefix[1] if prefix else path.stem.replace("_", " ")
         for ex in exercises(nb):
             number = re.search(r"ex(\d+)$", ex.label)
             text = ex.title or (f"Exercise {number[1]}" if number else ex.label)
             link = f"{{ref}}`{_escape(text)} <{ex.label}>`" if ex.label else _escape(text)
             time = f"≈{ex.minutes} min" if ex.minutes else "—"
-            exercise_rows.append(f"| {link} | {{doc}}`{path.stem[:2]} <{doc}>` | {time} "
+            exercise_rows.append(f"| {link} | {{doc}}`{short} <{doc}>` | {time} "
                                  f"| {ex.stars or '—'} |")
     text = head + "| notebook | instructor edition | student edition |\n|---|---|---|\n"
     text += "\n".join(rows) + "\n"
