@@ -103,9 +103,10 @@ def test_edition_keeps_every_other_cell_with_its_outputs(path):
 
 
 def _names(source):
-    """(names the cell binds, names it reads) by ast; IPython magics and shell lines skipped."""
-    tree = ast.parse("\n".join(line for line in source.splitlines()
-                               if not line.lstrip().startswith(("%", "!"))))
+    """(names the cell binds, names it reads) by ast, IPython magics turned into Python first."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    tree = ast.parse(TransformerManager().transform_cell(source))
     bound, read = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
