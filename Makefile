@@ -30,12 +30,15 @@ $(VENDOR): tools/vendor_js.py
 	$(PYTHON) tools/vendor_js.py
 
 book: $(STAMP) $(VENDOR)
+	@echo "=== book: student editions and course lists (tools/student_editions.py)"
+	$(PY) tools/student_editions.py
 	@echo "=== book: jupyter-book build (stored outputs, -W -n --keep-going)"
 	$(VENV)/bin/jupyter-book build . --all --warningiserror --nitpick --keep-going
 	@echo "Book: $(CURDIR)/_build/html/index.html"
 
 notebooks: $(STAMP)
 	$(PY) tools/run_notebooks.py $(NB)
+	$(PY) tools/student_editions.py
 
 test: test-unit test-notebooks test-book test-browser
 	@echo "=== make test: all four stages passed"
@@ -64,5 +67,6 @@ test-browser: $(STAMP) $(VENDOR)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+# Build outputs only: .cache/ holds the committed vendored archives (tools/vendor_js.py).
 clean:
-	rm -rf _build _extra .cache
+	rm -rf _build _extra

@@ -5,6 +5,9 @@ and the tests check that every notebook's badge and install cell agree with it. 
 ``new_notebook`` to start a chapter notebook from the template's anatomy::
 
     python tools/notebook_cells.py book/<chapter>/01_topic.ipynb "Title of the notebook"
+
+``python tools/notebook_cells.py --setup book/*.ipynb book/*/*.ipynb`` brings the install lines
+of existing notebooks up to date (after a change of the URL or of :func:`install_source`).
 """
 
 from __future__ import annotations
@@ -55,8 +58,8 @@ def install_source(imports: str = "") -> str:
         "import sys\n"
         "if \"google.colab\" in sys.modules:\n"
         "    import subprocess\n"
-        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",\n"
-        f"                    \"theorybook @ git+{repository_url()}#subdirectory=lib\"], check=True)\n"
+        f"    pkg = \"theorybook @ git+{repository_url()}#subdirectory=lib\"\n"
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", pkg], check=True)\n"
         "\n"
         + (imports.rstrip() + "\n" if imports else "")
         + "from theorybook.common import setup_notebook\n"
@@ -86,5 +89,30 @@ def new_notebook(path: Path, title: str) -> None:
     nbformat.write(nb, path)
 
 
+def update_setup(path: Path) -> bool:
+    """Rewrite the install paragraph of ``path``'s setup cell to today's :func:`install_source`.
+
+    Only the first paragraph of the first code cell changes (the imports after it are the
+    notebook's own); outputs are kept. Returns whether the notebook changed.
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    head, sep, rest = setup.source.partition("\n\n")
+    if "google.colab" not in head:
+        raise ValueError(f"{path}: the first code cell is not the setup cell")
+    source = install_source().split("\n\n")[0] + sep + rest
+    if source == setup.source:
+        return False
+    setup.source = source
+    nbformat.write(nb, path)
+    return True
+
+
 if __name__ == "__main__":
-    new_notebook(Path(sys.argv[1]), sys.argv[2])
+    if sys.argv[1] == "--setup":  # python tools/notebook_cells.py --setup book/*/*.ipynb
+        for name in sys.argv[2:]:
+            print(("updated  " if update_setup(Path(name)) else "current  ") + name)
+    else:
+        new_notebook(Path(sys.argv[1]), sys.argv[2])

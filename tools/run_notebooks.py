@@ -4,8 +4,9 @@ Each notebook runs in a fresh kernel started in its own folder, with ``JAX_PLATF
 ``TQDM_DISABLE=1``, and the widget state is stored so that ``explore`` figures work in the static
 book. A notebook is written back only when it ran without error inside its time budget (60 s in
 the default mode; no budget with ``THEORYBOOK_SCALE=paper``) and no ``common.check`` in it printed
-a failed verdict. The script prints one line per
-notebook and exits non-zero if any failed.
+a failed verdict. Its execution time goes into the notebook's metadata
+(``metadata.theorybook.seconds``), from which ``benchmarks/notebooks.py`` writes its table. The
+script prints one line per notebook and exits non-zero if any failed.
 
     python tools/run_notebooks.py                      # every notebook under book/
     python tools/run_notebooks.py book/foo/01_bar.ipynb
@@ -33,6 +34,20 @@ def failed_checks(nb) -> list[str]:
             text = out.get("text", "") or "".join(out.get("data", {}).get("text/plain", ""))
             lines += [line for line in str(text).splitlines() if CHECK_FAILED in line]
     return lines
+
+
+def record_seconds(nb, seconds: float, *, scale: str) -> None:
+    """Store the execution time in ``nb.metadata.theorybook`` (read by benchmarks/notebooks.py).
+
+    Notebook metadata is not an output: nbval and the anatomy tests ignore it.
+    """
+    nb.metadata["theorybook"] = {"seconds": round(seconds, 1), "scale": scale}
+
+
+def recorded_seconds(nb) -> float | None:
+    """The execution time ``make notebooks`` stored in the default mode, or ``None``."""
+    meta = nb.metadata.get("theorybook", {})
+    return meta.get("seconds") if meta.get("scale") == "default" else None
 
 
 def all_notebooks() -> list[Path]:
@@ -105,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"SLOW   {seconds:7.1f} s  {name} (budget {budget:g} s; not written)", flush=True)
             continue
         if not args.dry_run:
+            record_seconds(nb, seconds, scale="paper" if paper else "default")
             nbformat.write(nb, path)
         print(f"ok     {seconds:7.1f} s  {name}", flush=True)
     print(f"{len(paths) - len(failures)}/{len(paths)} notebooks ok, {total:.1f} s in all", flush=True)

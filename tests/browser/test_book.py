@@ -136,3 +136,34 @@ def _poll_frames(browser, done, timeout=10.0):
         time.sleep(0.1)
         frames = _displayed_frames(browser)
     return frames
+
+
+def test_every_notebook_page_links_its_student_edition():
+    """Under the title of each notebook page: the student edition in Colab and as a download
+    (tools/student_edition_links.py), the downloaded file being the committed edition."""
+    from student_editions import ROOT, student_path, toc_notebooks
+
+    notebooks = toc_notebooks()
+    assert notebooks
+    for notebook in notebooks:
+        page = HTML / notebook.relative_to(ROOT).with_suffix(".html")
+        text = page.read_text()
+        student = student_path(notebook).relative_to(ROOT).as_posix()
+        assert 'class="admonition note student-edition"' in text, page
+        assert 'href="https://colab.research.google.com/github/' in text
+        assert re.search(rf'class="student-edition-colab" href="[^"]+/blob/main/{student}"', text)
+        href = re.search(r'class="student-edition-download" href="([^"]+)"', text)[1]
+        download = (page.parent / href).resolve()
+        assert download.read_bytes() == (ROOT / student).read_bytes(), page
+        badge = re.search(r'alt="Open the student edition in Colab" src="([^"]+)"', text)[1]
+        assert (page.parent / badge).resolve().is_file()
+
+
+def test_the_course_guide_links_both_editions_of_every_notebook():
+    from student_editions import ROOT, student_path, toc_notebooks
+
+    text = (HTML / "book" / "teaching.html").read_text()
+    for notebook in toc_notebooks():
+        assert f"blob/main/{notebook.relative_to(ROOT).as_posix()}" in text
+        assert f"blob/main/{student_path(notebook).relative_to(ROOT).as_posix()}" in text
+        assert f"/{notebook.name}" in text  # the {download} link of the student edition

@@ -1,4 +1,11 @@
-"""Test settings shared by the unit tests: CPU JAX, a non-interactive matplotlib, quiet tqdm."""
+"""Test settings shared by the unit tests: CPU JAX, a non-interactive matplotlib, quiet tqdm, and
+the hypothesis profiles.
+
+Profiles: ``ci`` (derandomized, so a CI run is reproducible, and more examples) is chosen when
+``CI=true`` (GitHub Actions sets it); ``dev`` (few examples, fast) otherwise. ``HYPOTHESIS_PROFILE``
+chooses one explicitly. A test's own ``@settings(max_examples=...)`` still wins over the profile's
+count; derandomization applies to every test.
+"""
 
 import os
 
@@ -8,8 +15,15 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 
 from pathlib import Path  # noqa: E402
 
+from hypothesis import settings  # noqa: E402
+
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[2]
+
+settings.register_profile("ci", derandomize=True, max_examples=200, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=25, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev"))

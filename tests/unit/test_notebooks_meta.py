@@ -77,3 +77,81 @@ def test_markdown_has_no_control_characters(path):
     for i, cell in enumerate(nb.cells):
         bad = re.findall(r"[\x00-\x09\x0b-\x1f]", cell.source)  # tabs included ("\times" → TAB + "imes")
         assert not bad, f"cell {i} of {path.name} contains control characters {bad!r}"
+
+
+MAX_LINE = 88
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_code_lines_fit_the_page(path):
+    """Every code line is at most 88 characters (CONTRIBUTING.md, "Notebooks")."""
+    nb = nbformat.read(path, as_version=4)
+    long = [f"cell {i}, line {j + 1}: {len(line)} characters"
+            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for j, line in enumerate(cell.source.splitlines()) if len(line) > MAX_LINE]
+    assert not long, f"{path.name}: lines over {MAX_LINE} characters: {long}"
+
+
+def _images(cell) -> list[str]:
+    return [str(out["data"][kind]) for out in cell.get("outputs", [])
+            for kind in ("image/png", "image/svg+xml", "image/jpeg")
+            if kind in out.get("data", {})]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_cell_shows_the_same_image_twice(path):
+    """A plotting call whose Figure is also the cell's value shows it twice: end it with `;`."""
+    nb = nbformat.read(path, as_version=4)
+    twice = [i for i, cell in enumerate(nb.cells) if len(set(_images(cell))) < len(_images(cell))]
+    assert not twice, f"{path.name}: cells {twice} show an image twice"
+
+
+def widget_orphans(nb) -> set[str]:
+    """Models of the stored widget state not connected to any view displayed in a cell.
+
+    Models refer to each other as ``"IPY_MODEL_<id>"`` (children, layouts, the two ends of a
+    ``jslink``); a group of models none of which a cell displays is dead weight in the notebook
+    (a figure whose cell was removed, a widget made but never shown).
+    """
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    links = {model: set(re.findall(r"IPY_MODEL_([0-9a-f]+)", str(value["state"])))
+             for model, value in state.items()}
+    edges = {model: set() for model in state}
+    for model, targets in links.items():
+        for target in targets & edges.keys():
+            edges[model].add(target)
+            edges[target].add(model)
+    shown = {out["data"][WIDGET_VIEW]["model_id"] for cell in nb.cells
+             for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {})}
+    seen, todo = set(), [m for m in shown if m in edges]
+    while todo:
+        model = todo.pop()
+        if model not in seen:
+            seen.add(model)
+            todo += edges[model] - seen
+    return set(state) - seen
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_stored_widget_has_a_view_in_some_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    orphans = widget_orphans(nb)
+    assert not orphans, f"{path.name}: {len(orphans)} stored widget models shown by no cell"
+
+
+def test_widget_orphans_finds_unshown_models_and_follows_links_both_ways():
+    def model(name, **state):
+        return {"model_name": name, "state": state}
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {WIDGET_STATE: {"state": {
+        "a1": model("VBoxModel", children=["IPY_MODEL_b2"], layout="IPY_MODEL_c3"),
+        "b2": model("IntSliderModel"), "c3": model("LayoutModel"),
+        "d4": model("LinkModel", source=["IPY_MODEL_b2", "value"]),  # refers to a shown one
+        "e5": model("IntSliderModel", layout="IPY_MODEL_f6"), "f6": model("LayoutModel")}}}
+    cell = nbformat.v4.new_code_cell("explore(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "a1"}})]
+    nb.cells = [cell]
+    assert widget_orphans(nb) == {"e5", "f6"}

@@ -53,9 +53,9 @@ def check_int(name: str, value: Any, *, low: int | None = None, high: int | None
 def check_number(name: str, value: Any, *, low: float | None = None, high: float | None = None,
                  low_open: bool = False, high_open: bool = False) -> float:
     """``float(value)`` if it is a finite real number in the range (closed unless ``*_open``)."""
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value.item()
     ok = isinstance(value, (Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok and isinstance(value, np.ndarray) and value.shape == ():
-        value, ok = value.item(), True
     if ok:
         x = float(value)
         ok = math.isfinite(x)
