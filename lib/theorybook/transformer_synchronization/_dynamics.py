@@ -103,9 +103,10 @@ def _energy(x, beta, xp=jnp):
     """E_β of unit-norm tokens x (N, d); ``xp`` as in :func:`_cosines`."""
     # e^β − e^{β⟨x,y⟩} = −e^β expm1(β(⟨x,y⟩ − 1)): no cancellation when tokens nearly agree.
     # Tokens here are unit vectors, so ⟨x,y⟩ > 1 is rounding: clip it (E_β ≥ 0).
-    # (+ 0.0 turns the −0.0 of a fully merged cloud into 0.0)
     gaps = -xp.expm1(beta * (xp.minimum(x @ x.T, 1.0) - 1.0))
-    return 0.5 * xp.exp(beta) * xp.mean(gaps) + 0.0
+    e = 0.5 * xp.exp(beta) * xp.mean(gaps)
+    # for β ≥ 0 every gap is ≥ 0: abs only turns the −0.0 of a fully merged cloud into 0.0
+    return xp.where(beta >= 0, xp.abs(e), e)
 
 
 def _observe(x, beta):
