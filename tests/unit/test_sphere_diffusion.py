@@ -37,8 +37,8 @@ def test_exp_log_are_inverse_and_stay_on_sphere(jit):
     np.testing.assert_allclose(np.linalg.norm(z, axis=-1), 1, atol=1e-5)
 
 
-@given(d=st.integers(3, 64), seed=st.integers(0, 2**16), scale=st.floats(0.0, 3.0))
-@settings(max_examples=30, deadline=None)
+@given(d=st.sampled_from([3, 8, 28]), seed=st.integers(0, 2**16), scale=st.floats(0.0, 3.0))
+@settings(max_examples=20, deadline=None)
 def test_exp_and_log_are_inverse(d, seed, scale):
     """Property: log_x(exp_x v) = v for tangent v with |v| ≤ 3 < π, and exp_x(log_x y) = y for
     y not within 0.1 rad of −x (the repository's clip of cos θ at ±(1 − 1e-6) acts only there)."""
@@ -90,9 +90,9 @@ def test_prop_3_1_discrete_marginals_lie_on_the_geodesic(prior, dim):
     np.testing.assert_allclose(sd.geodesic(e_k, x0, s), x, atol=1e-5)
 
 
-@given(dim=st.integers(3, 300), prior=st.sampled_from(["mask", "uniform"]),
+@given(dim=st.sampled_from([3, 8, 28, 257]), prior=st.sampled_from(["mask", "uniform"]),
        lam=st.floats(0.0, 1.0), data=st.data())
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 def test_prop_3_1_geodesic_identity(dim, prior, lam, data):
     """Property (Prop. 3.1): √p_λ = geodesic(e_k, x_0, s) with s = θ(λ)/θ(1), cos θ(λ) = √p_λ(k)
     = √(1 − λ + λ⟨x_0, e_k⟩²): discrete diffusion runs along the great circle e_k → prior."""
