@@ -17,7 +17,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import markdown_table, timeit, write_results  # noqa: E402
 
 import jax  # noqa: E402
-import numpy as np  # noqa: E402
 
 from theorybook import sphere_diffusion as sd  # noqa: E402
 
@@ -47,7 +46,8 @@ def tables_vs_simulation():
     for d in (28, 257):
         n, steps = 4096, 500
         t_tab = timeit(lambda: sd.radial_tables(d, "mask", particles=n, steps=steps), repeat=2)
-        t_sim = timeit(lambda: sd.simulate_bridge(0, "mask", steps, n, key=0, dim=d, record_every=steps // 10),
+        t_sim = timeit(lambda: sd.simulate_bridge(0, "mask", steps=steps, n=n, key=0, dim=d,
+                                                  record_every=steps // 10),
                        repeat=2)
         rows.append([d, f"{n} × {steps}", round(t_tab, 3), round(t_sim, 3), round(t_sim / t_tab, 1)])
     return markdown_table(["d", "particles × steps", "radial_tables (s)", "full simulation (s)", "ratio"], rows)
@@ -64,8 +64,7 @@ def sampling():
 
 def bpc_table():
     rows = []
-    for name in ("rdlm_pydoc", "rdlm_ce_pydoc", "rdlm_uniform_pydoc", "rdlm_base3_pydoc", "rdlm_base3_ce_pydoc",
-                 "mdlm_pydoc", "ar_pydoc"):
+    for name in sd.CHECKPOINTS.values():
         cfg = json.loads((CK / name / "config.json").read_text())
         v, se = cfg["valid_bpc"]
         rows.append([name, cfg["train"]["steps"], cfg["train_seconds"], f"{v:.3f} ± {se:.3f}"])

@@ -14,7 +14,8 @@ Public API (issue #5):
   :func:`compare_bridge`, :func:`reveal_probability`, :func:`solve_rho`, :func:`rho_equation`;
 - :func:`corpus` (``"pydoc"``, ``"markov"``), :func:`base_digits`, :func:`from_digits`, :func:`ngram_distance`;
 - models :class:`RDLM`, :class:`MaskedDiffusion`, :class:`Autoregressive` with ``train``,
-  ``sample``, ``bpc``, ``save``; :func:`load_model` for checkpoints.
+  ``sample``, ``bpc``, ``save``; :func:`load_model` for checkpoints, :data:`CHECKPOINTS` (the
+  shipped ones by display name) and :func:`load_checkpoints`.
 
 Training command for the stored checkpoints: ``python -m theorybook.sphere_diffusion.train``.
 """
@@ -24,13 +25,14 @@ from ._bridge import (BridgeComparison, BridgePaths, RadialTables, bridge_drift,
 from ._data import Corpus, base_digits, corpus, from_digits, n_digits, ngram_distance
 from ._geometry import (discrete_marginal, geodesic, prior_point, sphere_exp, sphere_log, sqrt_map,
                         to_simplex, to_tangent)
-from ._models import BPC, RDLM, Autoregressive, MaskedDiffusion, TrainLog, load_model
+from ._models import (BPC, CHECKPOINTS, RDLM, Autoregressive, MaskedDiffusion, TrainLog,
+                      load_checkpoints, load_model)
 from ._schedule import GeometricSchedule
 
 __all__ = [
-    "BPC", "RDLM", "Autoregressive", "BridgeComparison", "BridgePaths", "Corpus", "GeometricSchedule",
+    "BPC", "CHECKPOINTS", "RDLM", "Autoregressive", "BridgeComparison", "BridgePaths", "Corpus", "GeometricSchedule",
     "MaskedDiffusion", "RadialTables", "TrainLog", "base_digits", "bridge_drift", "compare_bridge", "corpus",
-    "discrete_marginal", "from_digits", "geodesic", "load_model", "n_digits", "ngram_distance", "prior_point",
+    "discrete_marginal", "from_digits", "geodesic", "load_checkpoints", "load_model", "n_digits", "ngram_distance", "prior_point",
     "radial_tables", "reveal_probability", "rho_equation", "sample_xt", "simulate_bridge", "solve_rho", "sphere_exp",
     "sphere_log", "sqrt_map", "to_simplex", "to_tangent",
 ]

@@ -15,42 +15,20 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import special
 
-from ._geometry import _check_dim, _exp, _log, prior_point
-from ._schedule import GeometricSchedule, check_t
+from ..common import check_choice, check_int, check_number, jax_key
+from ._geometry import _exp, _log, prior_point
+from ._schedule import GeometricSchedule, beta_t, check_t, gamma_t, schedule_params
 
 # Time caps of the repository: t ≤ 1 − 1e-5 when sampling, γ(t) ~ 1/(1 − t) is stiff at 1.
 T_MAX_SAMPLE = 1.0 - 1e-5
 PRIORS = ("mask", "uniform")
-
-
-def _check_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_schedule(schedule):
-    if not isinstance(schedule, GeometricSchedule):
-        raise ValueError(f"schedule must be a GeometricSchedule, got {type(schedule).__name__}")
-    return schedule
-
-
-def _sched(schedule):
-    """Schedule as traced scalars (β0, ln r), so that changing β0/β1 does not recompile."""
-    return jnp.asarray([schedule.beta0, schedule.log_ratio], jnp.float32)
-
-
-def _beta(t, sp):
-    return sp[0] * jnp.exp(sp[1] * t)
-
-
-def _gamma(t, sp):
-    return sp[1] / jnp.expm1(sp[1] * (1.0 - t))
+RHO_FORMULAS = ("exact", "repo")
 
 
 def _as_key(key):
+    """A JAX key from an integer seed (``common.jax_key``); a key passes through."""
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-        return jax.random.key(int(key))
+        return jax_key(int(key))
     return key
 
 
@@ -67,8 +45,8 @@ class BridgePaths(NamedTuple):
 
 def _grw_step(x, target, t, dt, z, sp):
     r"""One GRW step of dX = γ(t) log_X(e_k) dt + √β(t) dW on the sphere (repository ``interpolant_simul``)."""
-    drift = _gamma(t, sp) * _log(x, target)
-    return _exp(x, drift * dt + jnp.sqrt(_beta(t, sp) * dt) * z)
+    drift = gamma_t(t, sp) * _log(x, target)
+    return _exp(x, drift * dt + jnp.sqrt(beta_t(t, sp) * dt) * z)
 
 
 @partial(jax.jit, static_argnames=("steps", "every"))
@@ -95,7 +73,7 @@ def _simulate(key, x0, target, t_end, steps, every, sp):
     return jnp.concatenate([x0[None], xs], axis=0)
 
 
-def simulate_bridge(token, prior, steps, n, schedule=GeometricSchedule(), key=0, *, dim=None,
+def simulate_bridge(token, prior, *, steps, n, schedule=GeometricSchedule(), key=0, dim=None,
                     t_end=T_MAX_SAMPLE, record_every=1):
     r"""Exact simulation of the log-bridge by the geodesic random walk (paper Eq. of the bridge).
 
@@ -126,7 +104,7 @@ def simulate_bridge(token, prior, steps, n, schedule=GeometricSchedule(), key=0,
     if isinstance(prior, str):
         if dim is None:
             raise ValueError("dim is required when prior is given by name")
-        x0 = prior_point(prior, _check_dim(dim))
+        x0 = prior_point(prior, dim)
     else:
         x0 = np.asarray(prior, dtype=float)
         if x0.ndim != 1 or x0.size < 3 or abs(np.linalg.norm(x0) - 1) > 1e-5:
@@ -134,17 +112,15 @@ def simulate_bridge(token, prior, steps, n, schedule=GeometricSchedule(), key=0,
     d = x0.size
     if isinstance(token, bool) or not isinstance(token, (int, np.integer)) or not 0 <= token < d - 1:
         raise ValueError(f"token must be an integer in [0, {d - 1}), got {token!r}")
-    steps = _check_int("steps", steps, 1)
-    n = _check_int("n", n, 1)
-    every = _check_int("record_every", record_every, 1)
+    steps = check_int("steps", steps, low=1)
+    n = check_int("n", n, low=1)
+    every = check_int("record_every", record_every, low=1)
     if steps % every:
         raise ValueError(f"record_every = {every} must divide steps = {steps}")
-    check_t(t_end, "t_end")
-    if not 0 < t_end <= T_MAX_SAMPLE:
-        raise ValueError(f"t_end must lie in (0, {T_MAX_SAMPLE}], got {t_end!r}")
-    schedule = _check_schedule(schedule)
+    t_end = check_number("t_end", t_end, low=0.0, high=T_MAX_SAMPLE, low_open=True)
+    sp = schedule_params(schedule)
     target = jnp.broadcast_to(jnp.eye(d, dtype=jnp.float32)[token], (n, d))
-    xs = _simulate(_as_key(key), jnp.asarray(x0, jnp.float32), target, float(t_end), steps, every, _sched(schedule))
+    xs = _simulate(_as_key(key), jnp.asarray(x0, jnp.float32), target, t_end, steps, every, sp)
     return BridgePaths(t=np.linspace(0.0, t_end, steps // every + 1), x=np.asarray(xs), token=int(token))
 
 
@@ -188,7 +164,7 @@ def _radial_means(key, a0, b0, c0, particles, steps, n, sp, correlated):
         a, b = state
         i, k = inp
         t = i * dt
-        beta, gamma = _beta(t, sp), _gamma(t, sp)
+        beta, gamma = beta_t(t, sp), gamma_t(t, sp)
         a_c = jnp.clip(a, -1 + 1e-6, 1 - 1e-6)
         theta, s = jnp.arccos(a_c), jnp.sqrt(1 - a_c**2)
         # ⟨log_X e_k, e_k⟩ = θ s and ⟨log_X e_k, x_0⟩ = θ (c0 − a b)/s; −(n/2)β·x is the
@@ -230,8 +206,7 @@ def solve_rho(m, n: int, formula: str = "exact"):
 
     ``m`` is clipped to the branch's range [F_min, 1]; m = 1 gives ρ = 0.
     """
-    if formula not in ("exact", "repo"):
-        raise ValueError(f"rho must be 'exact' or 'repo', got {formula!r}")
+    check_choice("formula", formula, RHO_FORMULAS)
     m = np.asarray(m, dtype=float)
     grid = np.linspace(0.0, 12.0 / np.sqrt(n) + 2.0, 4001)
     f = rho_equation(grid, n, formula)
@@ -248,8 +223,9 @@ def solve_rho(m, n: int, formula: str = "exact"):
     return 0.5 * (lo + hi)
 
 
-def radial_tables(dim, prior="mask", schedule=GeometricSchedule(), particles=16384, steps=10000,
-                  rho="exact", *, rho_scale=1.0, seed=0, correlated=True) -> RadialTables:
+def radial_tables(dim, prior="mask", *, schedule=GeometricSchedule(), particles=16384,
+                  steps=10000, rho="exact", rho_scale=1.0, seed=0,
+                  correlated=True) -> RadialTables:
     r"""α_t and ρ_t of the simulation-free approximation (paper §3.3, "radial symmetry").
 
     The bridge law is invariant under rotations fixing e_k and x_0, so
@@ -280,25 +256,22 @@ def radial_tables(dim, prior="mask", schedule=GeometricSchedule(), particles=163
         particles, steps: Monte Carlo size and Euler steps on [0, 1] (repository: 2^14 and 10^4).
         rho: ``"exact"`` or ``"repo"``.
         rho_scale: multiply ρ by this (repository: 1.0 text8, 1.14 LM1B).
-        seed: seed of the particles.
+        seed: seed of the particles (an integer, or a JAX key derived by the caller).
 
     Raises:
         ValueError: naming ``dim``, ``prior``, ``particles``, ``steps``, ``rho`` or ``rho_scale``.
     """
-    dim = _check_dim(dim)
-    if prior not in PRIORS:
-        raise ValueError(f"prior must be 'mask' or 'uniform', got {prior!r}")
-    particles = _check_int("particles", particles, 2)
-    steps = _check_int("steps", steps, 2)
-    if rho not in ("exact", "repo"):
-        raise ValueError(f"rho must be 'exact' or 'repo', got {rho!r}")
-    if not (np.isfinite(rho_scale) and rho_scale > 0):
-        raise ValueError(f"rho_scale must be positive, got {rho_scale!r}")
-    schedule = _check_schedule(schedule)
+    dim = check_int("dim", dim, low=3)
+    prior = check_choice("prior", prior, PRIORS)
+    particles = check_int("particles", particles, low=2)
+    steps = check_int("steps", steps, low=2)
+    rho = check_choice("rho", rho, RHO_FORMULAS)
+    rho_scale = check_number("rho_scale", rho_scale, low=0.0, low_open=True)
+    sp = schedule_params(schedule)
     n = dim - 1
     c0 = 0.0 if prior == "mask" else 1.0 / np.sqrt(dim)
-    A, B = _radial_means(jax.random.key(seed), c0, 1.0, c0, particles, steps, float(n), _sched(schedule),
-                        bool(correlated))
+    A, B = _radial_means(_as_key(seed), c0, 1.0, c0, particles, steps, float(n), sp,
+                         bool(correlated))
     A = np.concatenate([[c0], np.asarray(A, dtype=float)])
     B = np.concatenate([[1.0], np.asarray(B, dtype=float)])
     A[-1], B[-1] = 1.0, c0  # the bridge ends at e_k exactly (repository: A_1 = 1, B_1 = c0)
@@ -333,7 +306,7 @@ def _sample_xt(key, tokens, t, arrays, x0, c0):
     return _exp(mu, r * z)
 
 
-def sample_xt(tokens, t, tables: RadialTables, key=0):
+def sample_xt(tokens, t, *, tables: RadialTables, key=0):
     r"""Simulation-free x_t: a wrapped normal around the matched mean direction (repository ``interpolant``).
 
     .. math:: x_t = \exp_{\mu_t}(\rho_t\,P_{\mu_t} z), \quad z\sim\mathcal N(0, I_d), \quad
@@ -376,12 +349,11 @@ def reveal_probability(tables: RadialTables, ts, *, n=1000, digits=1, seed=0) ->
     """
     ts = np.atleast_1d(np.asarray(ts, dtype=float))
     check_t(ts, "ts")
-    n = _check_int("n", n, 1)
-    digits = _check_int("digits", digits, 1)
-    key = jax.random.key(seed)
+    n = check_int("n", n, low=1)
+    digits = check_int("digits", digits, low=1)
     per_digit = np.empty(ts.size)
     for i, t in enumerate(ts):  # one time at a time: n × d floats, not len(ts) × n × d
-        x = np.asarray(sample_xt(np.zeros(n, np.int32), t, tables, jax.random.fold_in(key, i)))
+        x = np.asarray(sample_xt(np.zeros(n, np.int32), t, tables=tables, key=jax_key(seed, i)))
         per_digit[i] = _token0_visible(x).mean()
     return per_digit ** digits
 
@@ -417,18 +389,21 @@ def compare_bridge(dim, prior="mask", *, n=2000, steps=500, records=25, schedule
 
     Simulates ``n`` exact paths (``steps`` GRW steps) and draws ``n`` approximate x_t at the same
     ``records + 1`` times; returns the mean and spread of ⟨X_t, e_0⟩ and the "reveal"
-    probability P(argmax over the V token coordinates = 0) for both.
+    probability P(argmax over the V token coordinates = 0) for both. The three random parts
+    (paths, tables, approximate draws) use the streams ``jax_key(seed, 0)``, ``(seed, 1)`` and
+    ``(seed, 2)``.
     """
-    records = _check_int("records", records, 1)
-    steps = _check_int("steps", steps, records)
+    records = check_int("records", records, low=1)
+    steps = check_int("steps", steps, low=records)
     if steps % records:
         steps = records * int(np.ceil(steps / records))
-    paths = simulate_bridge(0, prior, steps, n, schedule, jax.random.key(seed), dim=dim,
-                            record_every=steps // records)
-    tables = radial_tables(dim, prior, schedule, particles, table_steps, rho, seed=seed + 1)
+    paths = simulate_bridge(0, prior, steps=steps, n=n, schedule=schedule, key=jax_key(seed, 0),
+                            dim=dim, record_every=steps // records)
+    tables = radial_tables(dim, prior, schedule=schedule, particles=particles,
+                           steps=table_steps, rho=rho, seed=jax_key(seed, 1))
     t = paths.t
     toks = np.zeros((t.size, n), dtype=np.int32)
-    xa = np.asarray(sample_xt(toks, t[:, None], tables, jax.random.key(seed + 2)))
+    xa = np.asarray(sample_xt(toks, t[:, None], tables=tables, key=jax_key(seed, 2)))
 
     def stats(x):
         a = x[..., 0]
@@ -448,8 +423,7 @@ def _bridge_endpoint(key, x0, target, t_end, steps, sp):
     def body(j, x):
         t = j * dt
         z = jax.random.normal(jax.random.fold_in(key, j), x.shape, x.dtype)
-        drift = _gamma(t, sp) * _log(x, target)
-        return _exp(x, drift * dt + jnp.sqrt(_beta(t, sp) * dt) * z)
+        return _grw_step(x, target, t, dt, z, sp)
 
     return jax.lax.fori_loop(0, steps, body, x)
 
@@ -462,7 +436,7 @@ def _mixture_log(x, probs):
     return v - jnp.sum(v * x, axis=-1, keepdims=True) * x
 
 
-def bridge_drift(x, probs, t, schedule=GeometricSchedule()):
+def bridge_drift(x, probs, t, *, schedule=GeometricSchedule()):
     r"""Generative drift of RDLM: the posterior average of the bridges' drifts (repository ``get_drift_fn``).
 
     .. math:: \eta(x, t) = \gamma(t) \sum_k p_k \log_x(e_k)
@@ -480,5 +454,5 @@ def bridge_drift(x, probs, t, schedule=GeometricSchedule()):
         probs = jnp.pad(probs, [(0, 0)] * (probs.ndim - 1) + [(0, 1)])
     if probs.shape[-1] != x.shape[-1]:
         raise ValueError(f"probs must have {x.shape[-1]} or {x.shape[-1] - 1} entries on its last axis")
-    g = schedule._gamma(jnp.asarray(t, jnp.float32))[..., None]
+    g = gamma_t(jnp.asarray(t, jnp.float32), schedule_params(schedule))[..., None]
     return g * _mixture_log(x, probs)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..common import check_choice, check_int, check_probability, spawn
+
 ALPHABET = "abcdefghijklmnopqrstuvwxyz "  # text8's 27 symbols; the space is token 26
 
 
@@ -49,8 +51,7 @@ def _pydoc_text() -> str:
     return re.sub(r" +", " ", text).strip()
 
 
-def _markov_chain(vocab: int, seed: int, successors: int = 3):
-    rng = np.random.default_rng(seed)
+def _markov_chain(vocab: int, rng: np.random.Generator, successors: int = 3):
     P = np.zeros((vocab, vocab))
     for i in range(vocab):
         nxt = rng.choice(vocab, size=min(successors, vocab), replace=False)
@@ -83,10 +84,9 @@ def corpus(name: str, *, length: int = 32, vocab: int = 27, n_markov: int = 1200
     Raises:
         ValueError: unknown ``name``; ``length`` < 2; ``vocab`` < 2; ``valid_fraction`` outside (0, 1).
     """
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 2:
-        raise ValueError(f"length must be an integer >= 2, got {length!r}")
-    if not 0 < valid_fraction < 1:
-        raise ValueError(f"valid_fraction must lie in (0, 1), got {valid_fraction!r}")
+    name = check_choice("name", name, ("pydoc", "markov"))
+    length = check_int("length", length, low=2)
+    valid_fraction = check_probability("valid_fraction", valid_fraction, open_ends=True)
     if name == "pydoc":
         text = _pydoc_text()
         ids = np.frombuffer(text.encode("ascii"), dtype=np.uint8).astype(np.int32)
@@ -95,28 +95,25 @@ def corpus(name: str, *, length: int = 32, vocab: int = 27, n_markov: int = 1200
         seqs = ids[: n * length].reshape(n, length)
         n_valid = max(1, int(round(valid_fraction * n)))
         return Corpus("pydoc", seqs[:-n_valid], seqs[-n_valid:], 27, ALPHABET)
-    if name == "markov":
-        if isinstance(vocab, bool) or not isinstance(vocab, (int, np.integer)) or vocab < 2:
-            raise ValueError(f"vocab must be an integer >= 2, got {vocab!r}")
-        P, pi = _markov_chain(int(vocab), seed)
-        rng = np.random.default_rng(seed + 1)
-        cum = np.cumsum(P, axis=1)
-        seqs = np.empty((n_markov, length), dtype=np.int32)
-        seqs[:, 0] = rng.choice(vocab, size=n_markov, p=pi)
-        u = rng.random((n_markov, length))
-        for j in range(1, length):
-            seqs[:, j] = np.minimum((u[:, j, None] > cum[seqs[:, j - 1]]).sum(1), vocab - 1)
-        h = float(np.sum(pi * _entropy(P)))
-        floor = float((_entropy(pi) + (length - 1) * h) / length)
-        n_valid = max(1, int(round(valid_fraction * n_markov)))
-        return Corpus("markov", seqs[:-n_valid], seqs[-n_valid:], int(vocab), None, floor, h, P)
-    raise ValueError(f"name must be 'pydoc' or 'markov', got {name!r}")
+    vocab = check_int("vocab", vocab, low=2)
+    n_markov = check_int("n_markov", n_markov, low=2)
+    chain_rng, rng = spawn(seed, 2)      # the chain, then the sequences
+    P, pi = _markov_chain(vocab, chain_rng)
+    cum = np.cumsum(P, axis=1)
+    seqs = np.empty((n_markov, length), dtype=np.int32)
+    seqs[:, 0] = rng.choice(vocab, size=n_markov, p=pi)
+    u = rng.random((n_markov, length))
+    for j in range(1, length):
+        seqs[:, j] = np.minimum((u[:, j, None] > cum[seqs[:, j - 1]]).sum(1), vocab - 1)
+    h = float(np.sum(pi * _entropy(P)))
+    floor = float((_entropy(pi) + (length - 1) * h) / length)
+    n_valid = max(1, int(round(valid_fraction * n_markov)))
+    return Corpus("markov", seqs[:-n_valid], seqs[-n_valid:], vocab, None, floor, h, P)
 
 
 def n_digits(vocab: int, base: int) -> int:
     """m = ⌈log_b V⌉ digits per token (repository ``seq_utils``), computed in integers."""
-    if isinstance(base, bool) or not isinstance(base, (int, np.integer)) or base < 2:
-        raise ValueError(f"base must be an integer >= 2, got {base!r}")
+    base = check_int("base", base, low=2)
     m, cap = 1, base
     while cap < vocab:
         m, cap = m + 1, cap * base
@@ -157,15 +154,14 @@ def from_digits(digits, base: int, vocab: int):
     return np.minimum(tokens, vocab - 1).astype(np.int32)
 
 
-def ngram_distance(samples, reference, vocab: int, order: int = 1) -> float:
+def ngram_distance(samples, reference, *, vocab: int, order: int = 1) -> float:
     """Total-variation distance between the n-gram frequencies (n = ``order``, 1 or 2) of two token arrays.
 
     A crude sample-quality check used in the chapter (the paper reports likelihoods, not this):
     ½ Σ_g |f_samples(g) − f_reference(g)| over all V^n n-grams inside the sequences.
     Raises ValueError naming ``order`` or ``samples``/``reference`` (tokens outside [0, vocab)).
     """
-    if order not in (1, 2):
-        raise ValueError(f"order must be 1 or 2, got {order!r}")
+    order = check_choice("order", order, (1, 2))
 
     def freq(name, tok):
         tok = np.asarray(tok)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
+from ..common import check_array, check_choice, check_int
+
 # The repository clips cos θ to ±(1 − 1e-6) in ``log``: θ/sin θ blows up at the antipode.
 _COS_CLIP = 1e-6
 
@@ -90,9 +92,9 @@ def sqrt_map(p):
     the sphere of radius 1 with the round metric scaled by 4. Args: ``p`` [..., d], non-negative,
     summing to 1 along the last axis (tolerance 1e-6). Raises ValueError otherwise (names ``p``).
     """
-    p = np.asarray(p, dtype=float)
+    p = check_array("p", p)
     _check_last_axis("sqrt_map", p)
-    if np.any(p < -1e-12) or not np.all(np.isfinite(p)):
+    if np.any(p < -1e-12):
         raise ValueError("p must be finite and non-negative")
     if np.any(np.abs(p.sum(-1) - 1.0) > 1e-6):
         raise ValueError("p must sum to 1 along its last axis (a point of the simplex)")
@@ -112,21 +114,13 @@ def prior_point(prior: str, dim: int):
     ``"mask"``: the vertex :math:`e_m = e_{d-1}`. ``"uniform"``: the barycentre
     :math:`u = \mathbf 1/\sqrt d`, which includes the mask coordinate as in the repository.
     """
-    dim = _check_dim(dim)
-    if prior == "mask":
+    dim = check_int("dim", dim, low=3)   # at least 2 tokens plus the mask
+    if check_choice("prior", prior, ("mask", "uniform")) == "mask":
         return np.eye(dim)[dim - 1]
-    if prior == "uniform":
-        return np.full(dim, 1.0 / np.sqrt(dim))
-    raise ValueError(f"prior must be 'mask' or 'uniform', got {prior!r}")
+    return np.full(dim, 1.0 / np.sqrt(dim))
 
 
-def _check_dim(dim) -> int:
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 3:
-        raise ValueError(f"dim must be an integer >= 3 (vocabulary of >= 2 tokens plus the mask), got {dim!r}")
-    return int(dim)
-
-
-def discrete_marginal(token: int, t, dim: int, prior: str = "mask"):
+def discrete_marginal(token: int, t, *, dim: int, prior: str = "mask"):
     r"""Marginal parameter of masked or uniform discrete diffusion, token → prior (paper Prop. 3.1).
 
     With :math:`\lambda = t` the fraction of the way to the prior (linear schedule; Prop. 3.1
@@ -138,9 +132,9 @@ def discrete_marginal(token: int, t, dim: int, prior: str = "mask"):
     Returns ``p_t`` [..., dim] for ``t`` of any shape. Raises ValueError for ``t`` outside [0, 1],
     ``token`` outside [0, dim−1) (the last coordinate is the mask) or a bad ``prior``.
     """
-    dim = _check_dim(dim)
-    t = np.asarray(t, dtype=float)
-    if np.any(~np.isfinite(t)) or np.any(t < 0) or np.any(t > 1):
+    dim = check_int("dim", dim, low=3)
+    t = check_array("t", t)
+    if np.any(t < 0) or np.any(t > 1):
         raise ValueError("t must lie in [0, 1]")
     if isinstance(token, bool) or not isinstance(token, (int, np.integer)) or not 0 <= token < dim - 1:
         raise ValueError(f"token must be an integer in [0, {dim - 1}), got {token!r}")

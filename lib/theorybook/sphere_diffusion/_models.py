@@ -29,11 +29,12 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from ..common import check_choice, check_int, check_number
 from ._backbone import count_params, forward, init_backbone
-from ._bridge import (PRIORS, T_MAX_SAMPLE, _bridge_endpoint, _exp, _mixture_log, _sched, _sample_xt, _tables_arrays,
-                      prior_point, radial_tables)
+from ._bridge import (PRIORS, RHO_FORMULAS, T_MAX_SAMPLE, _bridge_endpoint, _exp, _mixture_log,
+                      _sample_xt, _tables_arrays, prior_point, radial_tables)
 from ._data import Corpus, base_digits, from_digits, n_digits
-from ._schedule import GeometricSchedule
+from ._schedule import GeometricSchedule, beta_t, gamma_t, schedule_params
 
 LN2 = float(np.log(2.0))
 T_MAX_TRAIN = 1.0 - 1e-6   # repository caps: training 1 − 1e-6, ELBO 1 − 1e-4, sampling 1 − 1e-5
@@ -55,23 +56,17 @@ class BPC(NamedTuple):
     se: float
 
 
-def _pos_int(name, value, low=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 class _Model:
     """Shared configuration, training driver, checkpoints. Subclasses define the loss and sampler."""
 
     kind = ""
 
     def __init__(self, vocab=27, length=32, *, width=64, layers=2, heads=4):
-        self.vocab = _pos_int("vocab", vocab, 2)
-        self.length = _pos_int("length", length, 2)
-        self.width = _pos_int("width", width, 4)
-        self.layers = _pos_int("layers", layers, 1)
-        self.heads = _pos_int("heads", heads, 1)
+        self.vocab = check_int("vocab", vocab, low=2)
+        self.length = check_int("length", length, low=2)
+        self.width = check_int("width", width, low=4)
+        self.layers = check_int("layers", layers, low=1)
+        self.heads = check_int("heads", heads, low=1)
         if self.width % self.heads:
             raise ValueError(f"width = {width} must be divisible by heads = {heads}")
         self.params = None
@@ -132,14 +127,13 @@ class _Model:
         budget, for comparisons at equal wall-clock. Returns and stores the per-step loss.
         Raises ValueError naming ``steps``, ``batch``, ``lr``, ``time_budget`` or ``tokens``.
         """
-        steps = _pos_int("steps", steps)
-        if time_budget is not None and not (np.isfinite(time_budget) and time_budget > 0):
-            raise ValueError(f"time_budget must be a positive number of seconds, got {time_budget!r}")
+        steps = check_int("steps", steps, low=1)
+        if time_budget is not None:
+            time_budget = check_number("time_budget", time_budget, low=0.0, low_open=True)
         start = time.perf_counter()
-        batch = _pos_int("batch", batch)
-        log_every = _pos_int("log_every", log_every)
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr must be positive, got {lr!r}")
+        batch = check_int("batch", batch, low=1)
+        log_every = check_int("log_every", log_every, low=1)
+        lr = check_number("lr", lr, low=0.0, low_open=True)
         data = jnp.asarray(self._encode(self._tokens(data)))
         params = self.init(seed)
         sched = lambda i: lr * jnp.minimum(1.0, (i + 1) / max(warmup, 1))  # noqa: E731
@@ -231,22 +225,19 @@ class RDLM(_Model):
                  window=(0.3, 0.6), loss="ce_is", table_particles=4096, table_steps=1000, rho="exact",
                  width=64, layers=2, heads=4):
         super().__init__(vocab, length, width=width, layers=layers, heads=heads)
-        if prior not in PRIORS:
-            raise ValueError(f"prior must be 'mask' or 'uniform', got {prior!r}")
+        prior = check_choice("prior", prior, PRIORS)
         if base is not None:
-            base = _pos_int("base", base, 2)
-        if not isinstance(schedule, GeometricSchedule):
-            raise ValueError("schedule must be a GeometricSchedule")
+            base = check_int("base", base, low=2)
+        schedule_params(schedule)   # raises for anything but a GeometricSchedule
         left, right = map(float, window)
         if not 0 <= left < right <= 1:
             raise ValueError(f"window must satisfy 0 <= left < right <= 1, got {window!r}")
-        if loss not in ("ce_is", "ce", "mse"):
-            raise ValueError(f"loss must be 'ce_is', 'ce' or 'mse', got {loss!r}")
-        self.prior, self.base, self.schedule, self.window, self.loss = prior, base, schedule, (left, right), loss
-        if rho not in ("exact", "repo"):
-            raise ValueError(f"rho must be 'exact' or 'repo', got {rho!r}")
-        self.table_particles = _pos_int("table_particles", table_particles, 2)
-        self.table_steps, self.rho = _pos_int("table_steps", table_steps, 2), rho
+        loss = check_choice("loss", loss, ("ce_is", "ce", "mse"))
+        self.prior, self.base, self.schedule, self.window, self.loss = (
+            prior, base, schedule, (left, right), loss)
+        self.rho = check_choice("rho", rho, RHO_FORMULAS)
+        self.table_particles = check_int("table_particles", table_particles, low=2)
+        self.table_steps = check_int("table_steps", table_steps, low=2)
         self.digits = 1 if base is None else n_digits(self.vocab, base)
         self.symbols = self.vocab if base is None else base
         self.dim = self.symbols + 1
@@ -257,8 +248,9 @@ class RDLM(_Model):
         """The radial tables of this model's sphere and prior, computed on first use and shared."""
         key = (self.dim, self.prior, self.schedule, self.table_particles, self.table_steps, self.rho)
         if key not in _TABLE_CACHE:
-            _TABLE_CACHE[key] = radial_tables(self.dim, self.prior, self.schedule, self.table_particles,
-                                              self.table_steps, self.rho)
+            _TABLE_CACHE[key] = radial_tables(self.dim, self.prior, schedule=self.schedule,
+                                              particles=self.table_particles,
+                                              steps=self.table_steps, rho=self.rho)
         return _TABLE_CACHE[key]
 
     @property
@@ -305,7 +297,7 @@ class RDLM(_Model):
 
     def _loss_fn(self):
         arrays = _tables_arrays(self.tables)
-        x0, c0, sched = self.x0, jnp.float32(self.tables.c0), self.schedule
+        x0, c0, sp = self.x0, jnp.float32(self.tables.c0), schedule_params(self.schedule)
 
         def loss(params, tok, key):
             k1, k2 = jax.random.split(key)
@@ -318,8 +310,9 @@ class RDLM(_Model):
             x = _sample_xt(k2, tok, t[:, None], arrays, x0, c0)
             if self.loss == "mse":
                 r = self._drift_residual(params, x, t, tok)
-                g = sched._gamma(t)
-                return jnp.mean(0.5 * g**2 / sched._beta(t) * jnp.sum(r**2, axis=(-1, -2)) / tok.shape[1])
+                g = gamma_t(t, sp)
+                return jnp.mean(0.5 * g**2 / beta_t(t, sp) * jnp.sum(r**2, axis=(-1, -2))
+                                / tok.shape[1])
             logp = jax.nn.log_softmax(self._net(params, x[..., : self.symbols], t), axis=-1)
             ce = -jnp.take_along_axis(logp, tok[..., None], axis=-1)[..., 0]
             return jnp.mean(weight[:, None] * ce)
@@ -336,7 +329,7 @@ class RDLM(_Model):
         back to tokens with splitting). Returns int32 [n, length].
         """
         self._need_params()
-        n, steps = _pos_int("n", n), _pos_int("steps", steps)
+        n, steps = check_int("n", n, low=1), check_int("steps", steps, low=1)
         x = self._grw(self.params, jax.random.key(seed), n, jnp.int32(steps))
         tok = np.asarray(jnp.argmax(x[..., : self.symbols], axis=-1))
         return tok.astype(np.int32) if self.base is None else from_digits(tok, self.base, self.vocab)
@@ -344,7 +337,7 @@ class RDLM(_Model):
     @partial(jax.jit, static_argnums=(0, 3))
     def _grw(self, params, key, n, steps):
         # ``steps`` is traced (a while loop), so changing it does not recompile the sampler.
-        sched = self.schedule
+        sp = schedule_params(self.schedule)
         dt = T_MAX_SAMPLE / steps
         x = jnp.broadcast_to(self.x0, (n, self.seq_len, self.dim))
 
@@ -353,27 +346,28 @@ class RDLM(_Model):
             tt = jnp.full((n,), t)
             p = jax.nn.softmax(self._net(params, x[..., : self.symbols], tt), axis=-1)
             p = jnp.pad(p, [(0, 0), (0, 0), (0, 1)])
-            drift = sched._gamma(t) * _mixture_log(x, p)        # η_θ(x, t)
+            drift = gamma_t(t, sp) * _mixture_log(x, p)        # η_θ(x, t)
             z = jax.random.normal(jax.random.fold_in(key, i), x.shape)
-            return _exp(x, drift * dt + jnp.sqrt(sched._beta(t) * dt) * z)
+            return _exp(x, drift * dt + jnp.sqrt(beta_t(t, sp) * dt) * z)
 
         return jax.lax.fori_loop(0, steps, step, x)
 
     def _nelbo_integrand(self, xt, sim_steps):
         """(params, digits [B, L'], t [B], key) → the NELBO integrand of each sequence at its t (nats),
         with x_t from the exact GRW bridge (``xt="simulate"``) or the radial approximation."""
-        if xt not in ("simulate", "approx"):
-            raise ValueError(f"xt must be 'simulate' or 'approx', got {xt!r}")
-        sim_steps = _pos_int("sim_steps", sim_steps)
-        arrays, c0, sched = _tables_arrays(self.tables), jnp.float32(self.tables.c0), self.schedule
+        xt = check_choice("xt", xt, ("simulate", "approx"))
+        sim_steps = check_int("sim_steps", sim_steps, low=1)
+        arrays, c0 = _tables_arrays(self.tables), jnp.float32(self.tables.c0)
+        sp = schedule_params(self.schedule)
 
         def integrand(params, tok, t, key):
             if xt == "simulate":
-                x = _bridge_endpoint(key, self.x0, jax.nn.one_hot(tok, self.dim), t, sim_steps, _sched(sched))
+                x = _bridge_endpoint(key, self.x0, jax.nn.one_hot(tok, self.dim), t, sim_steps,
+                                     sp)
             else:
                 x = _sample_xt(key, tok, t[:, None], arrays, self.x0, c0)
             r = self._drift_residual(params, x, t, tok)
-            return 0.5 * sched._gamma(t) ** 2 / sched._beta(t) * jnp.sum(r**2, axis=(-1, -2))
+            return 0.5 * gamma_t(t, sp) ** 2 / beta_t(t, sp) * jnp.sum(r**2, axis=(-1, -2))
 
         return integrand
 
@@ -392,18 +386,10 @@ class RDLM(_Model):
         Returns the mean over sequences and its standard error.
         """
         self._need_params()
-        draws = _pos_int("draws", draws)
-        integrand = self._nelbo_integrand(xt, sim_steps)
-        digits = jnp.asarray(self._encode(self._tokens(data.valid if isinstance(data, Corpus) else data)))
-
-        @jax.jit
-        def nelbo(params, tok, key):
-            k1, k2 = jax.random.split(key)
-            B = tok.shape[0]
-            u = (jnp.arange(draws)[None, :] + jax.random.uniform(k1, (B, draws))) / draws
-            per = integrand(params, jnp.repeat(tok, draws, axis=0), (u * T_MAX_ELBO).reshape(-1), k2)
-            return per.reshape(B, draws).mean(axis=1)
-
+        nelbo = _stratified_nelbo(self._nelbo_integrand(xt, sim_steps), draws,
+                                  lambda u: u * T_MAX_ELBO)
+        digits = jnp.asarray(self._encode(self._tokens(
+            data.valid if isinstance(data, Corpus) else data)))
         return _batched_bpc(nelbo, self.params, digits, batch, seed, self.length)
 
     def nelbo_profile(self, data, ts, *, xt: str = "approx", sim_steps: int = 100, seed: int = 0):
@@ -424,6 +410,23 @@ class RDLM(_Model):
         key = jax.random.key(seed)
         return np.array([float(integrand(self.params, digits, float(t), jax.random.fold_in(key, i)))
                          for i, t in enumerate(ts)]) / (self.length * LN2)
+
+
+def _stratified_nelbo(integrand, draws, time_of):
+    """NELBO per sequence: the mean of ``integrand(params, tok, t, key)`` over ``draws``
+    stratified times t = time_of(u), u_j ∈ [j/draws, (j+1)/draws) (one shared estimator for
+    RDLM's and MDLM's :meth:`bpc`); a jitted (params, tok [B, L], key) → [B]."""
+    draws = check_int("draws", draws, low=1)
+
+    @jax.jit
+    def nelbo(params, tok, key):
+        k1, k2 = jax.random.split(key)
+        B = tok.shape[0]
+        u = (jnp.arange(draws)[None, :] + jax.random.uniform(k1, (B, draws))) / draws
+        per = integrand(params, jnp.repeat(tok, draws, axis=0), time_of(u).reshape(-1), k2)
+        return per.reshape(B, draws).mean(axis=1)
+
+    return nelbo
 
 
 def _batched_bpc(fn, params, tokens, batch, seed, length) -> BPC:
@@ -474,18 +477,9 @@ class MaskedDiffusion(_Model):
     def bpc(self, data, *, draws: int = 4, seed: int = 0, batch: int = 64) -> BPC:
         """The NELBO above in bits per character, ``draws`` stratified times per sequence; returns (mean, s.e.)."""
         self._need_params()
-        draws = _pos_int("draws", draws)
+        nelbo = _stratified_nelbo(self._nelbo_terms, draws,
+                                  lambda u: self._T_MIN + (1 - self._T_MIN) * u)
         tokens = jnp.asarray(self._tokens(data.valid if isinstance(data, Corpus) else data))
-
-        @jax.jit
-        def nelbo(params, tok, key):
-            k1, k2 = jax.random.split(key)
-            B = tok.shape[0]
-            u = (jnp.arange(draws)[None, :] + jax.random.uniform(k1, (B, draws))) / draws
-            t = (self._T_MIN + (1 - self._T_MIN) * u).reshape(-1)
-            per = self._nelbo_terms(params, jnp.repeat(tok, draws, axis=0), t, k2)
-            return per.reshape(B, draws).mean(axis=1)
-
         return _batched_bpc(nelbo, self.params, tokens, batch, seed, self.length)
 
     def nelbo_profile(self, data, ts, *, seed: int = 0):
@@ -510,7 +504,7 @@ class MaskedDiffusion(_Model):
         """Ancestral sampling from all-mask (MDLM): from t to s < t a masked position is revealed with
         probability (t − s)/t, drawn from p_θ(· | z_t). Returns int32 [n, length]."""
         self._need_params()
-        n, steps = _pos_int("n", n), _pos_int("steps", steps)
+        n, steps = check_int("n", n, low=1), check_int("steps", steps, low=1)
         return np.asarray(self._ancestral(self.params, jax.random.key(seed), n, steps)).astype(np.int32)
 
     @partial(jax.jit, static_argnums=(0, 3, 4))
@@ -559,7 +553,7 @@ class Autoregressive(_Model):
     def sample(self, n: int, *, steps: int | None = None, seed: int = 0) -> np.ndarray:
         """Ancestral left-to-right sampling (``steps`` is ignored: always L network calls)."""
         self._need_params()
-        n = _pos_int("n", n)
+        n = check_int("n", n, low=1)
         return np.asarray(self._ancestral(self.params, jax.random.key(seed), n)).astype(np.int32)
 
     @partial(jax.jit, static_argnums=(0, 3))
@@ -573,6 +567,28 @@ class Autoregressive(_Model):
 
 
 MODELS = {"rdlm": RDLM, "mdlm": MaskedDiffusion, "ar": Autoregressive}
+
+# The checkpoints the book loads: display name → folder in the package's ``checkpoints/``
+# (each made by ``python -m theorybook.sphere_diffusion.train`` with its config.json).
+CHECKPOINTS = {
+    "RDLM": "rdlm_pydoc",
+    "RDLM, t uniform": "rdlm_ce_pydoc",
+    "RDLM, uniform prior": "rdlm_uniform_pydoc",
+    "RDLM, base 3": "rdlm_base3_pydoc",
+    "RDLM, base 3, t uniform": "rdlm_base3_ce_pydoc",
+    "MDLM": "mdlm_pydoc",
+    "autoregressive": "ar_pydoc",
+}
+
+
+def load_checkpoints(names=None) -> dict:
+    """The shipped checkpoints by display name (all of :data:`CHECKPOINTS`, or ``names`` in order).
+
+    Raises:
+        ValueError: a name that is not in :data:`CHECKPOINTS`.
+    """
+    names = list(CHECKPOINTS) if names is None else list(names)
+    return {k: load_model(CHECKPOINTS[check_choice("names", k, CHECKPOINTS)]) for k in names}
 
 
 def load_model(path):

@@ -26,8 +26,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax, random
 
-from ._kernel import (ACTIVATIONS, check_activation, check_dimension, check_finite, check_nonnegative,
-                      check_positive, kappa_table, kernel_constants)
+from ..common import (check_array, check_choice, check_int, check_number, check_seed, check_seeds,
+                      mean_se, sample_sphere)
+from ._kernel import ACTIVATIONS, kappa_table, kernel_constants
 
 _ACTS = (jax.nn.relu, jax.nn.silu, jax.nn.sigmoid, jnp.tanh)
 
@@ -41,8 +42,8 @@ _ACT_PRIMES = (lambda x: (x > 0).astype(x.dtype), _silu_prime,
                lambda x: jax.nn.sigmoid(x) * (1 - jax.nn.sigmoid(x)), lambda x: 1 - jnp.tanh(x) ** 2)
 
 
-def _act_index(activation: str) -> int:
-    return ACTIVATIONS.index(check_activation(activation))
+def _act_index(activation: str, name: str = "activation") -> int:
+    return ACTIVATIONS.index(check_choice(name, activation, ACTIVATIONS))
 
 
 # --- small pure pieces -------------------------------------------------------------------------
@@ -56,15 +57,22 @@ def _attention(x, beta, v_scale):
     return v_scale * (weights @ x)
 
 
-def _mlp(key, y, act, sigma_u, sigma_w, width):
-    """G^m(y) = m^{-1/2} W φ(d^{-1/2} U y + b_U) + b_W, one draw of (U, W, b_U, b_W) for all rows."""
-    d = y.shape[-1]
+def _mlp_weights(key, d, width, sigma_u, sigma_w, dtype=jnp.float32):
+    """One draw of the MLP's (U, W, b_U, b_W): U (m × d), W (d × m) standard Gaussian,
+    b_U ~ N(0, σ_U² I_m), b_W ~ N(0, σ_W² I_d)."""
     # one draw sliced four ways: a single threefry call per layer compiles much faster than four
-    z = random.normal(key, (2 * width * d + width + d,), y.dtype)
+    z = random.normal(key, (2 * width * d + width + d,), dtype)
     u = z[: width * d].reshape(width, d)
     w = z[width * d: 2 * width * d].reshape(d, width)
     b_u = sigma_u * z[2 * width * d: 2 * width * d + width]
     b_w = sigma_w * z[2 * width * d + width:]
+    return u, w, b_u, b_w
+
+
+def _mlp(key, y, act, sigma_u, sigma_w, width):
+    """G^m(y) = m^{-1/2} W φ(d^{-1/2} U y + b_U) + b_W, one draw of (U, W, b_U, b_W) for all rows."""
+    d = y.shape[-1]
+    u, w, b_u, b_w = _mlp_weights(key, d, width, sigma_u, sigma_w, y.dtype)
     h = lax.switch(act, _ACTS, y @ u.T / math.sqrt(d) + b_u)
     return h @ w.T / math.sqrt(width) + b_w
 
@@ -84,16 +92,21 @@ def _layer(x, key, act, dt, sigma_u, sigma_w, beta, v_scale, width, mlp, common,
     return _normalise(y + gate * jnp.sqrt(dt) * field(key, y, act, sigma_u, sigma_w, width))
 
 
-def _cosines(x):
-    xn = _normalise(x)
-    return jnp.clip(xn @ xn.T, -1.0, 1.0)
+def _cosines(x, xp=jnp):
+    """Cosines ⟨x_i, x_j⟩/(|x_i||x_j|), clipped to [−1, 1]; ``xp`` is jax.numpy (inside the
+    jitted layers, float32) or numpy (the public float64 :func:`pairwise_cos`)."""
+    xn = x / xp.linalg.norm(x, axis=-1, keepdims=True)
+    return xp.clip(xn @ xn.T, -1.0, 1.0)
 
 
-def _energy(x, beta):
+def _energy(x, beta, xp=jnp):
+    """E_β of unit-norm tokens x (N, d); ``xp`` as in :func:`_cosines`."""
     # e^β − e^{β⟨x,y⟩} = −e^β expm1(β(⟨x,y⟩ − 1)): no cancellation when tokens nearly agree.
-    # Tokens here are unit vectors, so ⟨x,y⟩ > 1 is float32 rounding: clip it (E_β ≥ 0).
-    # (abs only turns the −0.0 of a fully merged cloud into 0.0; the mean is already ≥ 0)
-    return jnp.abs(0.5 * jnp.exp(beta) * jnp.mean(-jnp.expm1(beta * (jnp.minimum(x @ x.T, 1.0) - 1.0))))
+    # Tokens here are unit vectors, so ⟨x,y⟩ > 1 is rounding: clip it (E_β ≥ 0).
+    gaps = -xp.expm1(beta * (xp.minimum(x @ x.T, 1.0) - 1.0))
+    e = 0.5 * xp.exp(beta) * xp.mean(gaps)
+    # for β ≥ 0 every gap is ≥ 0: abs only turns the −0.0 of a fully merged cloud into 0.0
+    return xp.where(beta >= 0, xp.abs(e), e)
 
 
 def _observe(x, beta):
@@ -105,64 +118,48 @@ def _observe(x, beta):
 
 
 # --- public helpers ----------------------------------------------------------------------------
-def _check_seed(seed, name="seed") -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
-def _seed_list(seed):
-    """An int seed → (False, [seed]); a sequence of ints → (True, list)."""
-    if isinstance(seed, (list, tuple, np.ndarray, range)):
-        seeds = [_check_seed(s) for s in seed]
-        if not seeds:
-            raise ValueError("seed must be a non-negative integer or a non-empty sequence of them")
-        return True, seeds
-    return False, [_check_seed(seed)]
+def _seed_list(seed, seeds):
+    """``seeds`` given → (True, its seeds): one network per seed; else (False, [seed])."""
+    seed = check_seed(seed)
+    if seeds is None:
+        return False, [seed]
+    if seed != 0:
+        raise ValueError(f"seed must be left at 0 when seeds is given, got seed={seed!r}")
+    return True, list(check_seeds(seeds))
 
 
 def _keys(seeds):
+    """Key data of ``jax.random.key(s)`` for each seed s: one network per seed (a vmap axis)."""
     return jnp.stack([random.key_data(random.key(s)) for s in seeds])
 
 
 def _check_tokens(x0, name="X0"):
-    x0 = np.asarray(x0, dtype=float)
-    if x0.ndim != 2 or x0.shape[0] < 2 or x0.shape[1] < 2:
-        raise ValueError(f"{name} must be an (N, d) array with N >= 2 and d >= 2, got shape {x0.shape}")
-    if not np.all(np.isfinite(x0)):
-        raise ValueError(f"{name} must be finite")
-    norms = np.linalg.norm(x0, axis=1)
-    if np.any(np.abs(norms - 1.0) > 1e-4):
+    """Tokens on the unit sphere (a check about this chapter's maths): (N, d), N, d ≥ 2."""
+    x0 = check_array(name, x0, ndim=2)
+    if x0.shape[0] < 2 or x0.shape[1] < 2:
+        raise ValueError(f"{name} must be an (N, d) array with N >= 2 and d >= 2, "
+                         f"got shape {x0.shape}")
+    if np.any(np.abs(np.linalg.norm(x0, axis=1) - 1.0) > 1e-4):
         raise ValueError(f"{name} rows must lie on the unit sphere (use sample_sphere)")
     return x0
 
 
-def sample_sphere(n: int, d: int, seed: int = 0) -> np.ndarray:
-    """``n`` i.i.d. uniform points on S^{d−1} (normalised Gaussians), as an (n, d) float64 array.
-
-    Raises:
-        ValueError: n < 1, d < 2, or a bad seed.
-    """
-    n = check_dimension(n, "n", minimum=1)
-    d = check_dimension(d, "d", minimum=2)
-    z = np.random.default_rng(_check_seed(seed)).standard_normal((n, d))
-    return z / np.linalg.norm(z, axis=1, keepdims=True)
+def _check_points(X, name="X") -> np.ndarray:
+    """A finite (N, d) array with non-zero rows (cosines are defined)."""
+    x = check_array(name, X, ndim=2)
+    if np.any(np.linalg.norm(x, axis=1) == 0):
+        raise ValueError(f"{name} has a zero row; cosines are undefined")
+    return x
 
 
 def pairwise_cos(X) -> np.ndarray:
-    """The N × N matrix of cosines ⟨x_i, x_j⟩/(|x_i||x_j|), clipped to [−1, 1].
+    """The N × N matrix of cosines ⟨x_i, x_j⟩/(|x_i||x_j|), clipped to [−1, 1] (float64; the
+    same kernel as the jitted layers use, evaluated by numpy).
 
     Raises:
         ValueError: X not a finite (N, d) array with non-zero rows.
     """
-    x = np.asarray(X, dtype=float)
-    if x.ndim != 2 or not np.all(np.isfinite(x)):
-        raise ValueError(f"X must be a finite (N, d) array, got shape {x.shape}")
-    norms = np.linalg.norm(x, axis=1)
-    if np.any(norms == 0):
-        raise ValueError("X has a zero row; cosines are undefined")
-    xn = x / norms[:, None]
-    return np.clip(xn @ xn.T, -1.0, 1.0)
+    return _cosines(_check_points(X), xp=np)
 
 
 def mean_pairwise_cos(X):
@@ -181,15 +178,14 @@ def energy(X, beta: float = 1.0) -> float:
     .. math:: E_β(μ^N) = \frac1{2N^2}\sum_{i,j=1}^N \big(e^β − e^{β⟨x_i,x_j⟩}\big).
 
     It vanishes exactly when all tokens coincide; ``|x − y|² ≤ (2/\sinh β)(e^β − e^{β⟨x,y⟩})``.
+    The kernel of the jitted layers, evaluated by numpy in float64: ⟨x_i, x_j⟩ is capped at 1
+    (tokens are unit vectors), so E_β ≥ 0 for β ≥ 0.
 
     Raises:
         ValueError: X not a finite (N, d) array, or β not finite.
     """
-    x = np.asarray(X, dtype=float)
-    if x.ndim != 2 or not np.all(np.isfinite(x)):
-        raise ValueError(f"X must be a finite (N, d) array, got shape {x.shape}")
-    beta = check_finite(beta, "beta")
-    return float(0.5 * np.exp(beta) * np.mean(-np.expm1(beta * (x @ x.T - 1.0))))
+    x = check_array("X", X, ndim=2)
+    return float(_energy(x, check_number("beta", beta), xp=np))
 
 
 # --- forward pass ------------------------------------------------------------------------------
@@ -241,21 +237,25 @@ def _forward_fn(depth, width, mlp, common, trajectory):
     return jax.jit(jax.vmap(_forward_run(depth, width, mlp, common, trajectory), in_axes=_SEEDS_AXIS))
 
 
-def _check_forward(depth, horizon, width, activation, sigma_u, sigma_w, beta, v_scale):
-    depth = check_dimension(depth, "depth", minimum=1)
-    horizon = check_positive(horizon, "horizon")
-    width = check_dimension(width, "width", minimum=1)
-    act = _act_index(activation)
-    sigma_u = check_nonnegative(sigma_u, "sigma_u")
-    sigma_w = check_nonnegative(sigma_w, "sigma_w")
-    beta = check_nonnegative(beta, "beta")
-    v_scale = check_finite(v_scale, "v_scale")
-    return depth, horizon, width, act, sigma_u, sigma_w, beta, v_scale
+def _check_mlp(activation, sigma_u, sigma_w):
+    return (_act_index(activation), check_number("sigma_u", sigma_u, low=0.0),
+            check_number("sigma_w", sigma_w, low=0.0))
 
 
-def forward(X0, depth: int = 150, horizon: float = 5.0, width: int = 256, activation: str = "relu",
-            sigma_u: float = 0.0, sigma_w: float = 0.0, beta: float = 1.0, v_scale: float = 1.0,
-            seed: int | Sequence[int] = 0, mlp: bool = True, common_noise: bool = True,
+def _check_attention(beta, v_scale):
+    return check_number("beta", beta, low=0.0), check_number("v_scale", v_scale)
+
+
+def _check_depth(depth, horizon, width):
+    return (check_int("depth", depth, low=1),
+            check_number("horizon", horizon, low=0.0, low_open=True),
+            check_int("width", width, low=1))
+
+
+def forward(X0, *, depth: int = 150, horizon: float = 5.0, width: int = 256,
+            activation: str = "relu", sigma_u: float = 0.0, sigma_w: float = 0.0,
+            beta: float = 1.0, v_scale: float = 1.0, seed: int = 0,
+            seeds: Sequence[int] | None = None, mlp: bool = True, common_noise: bool = True,
             trajectory: bool = False) -> ForwardResult:
     r"""Push tokens through L layers of the paper's transformer (§1, the two-step LN update).
 
@@ -272,21 +272,23 @@ def forward(X0, depth: int = 150, horizon: float = 5.0, width: int = 256, activa
         activation: "relu", "silu", "sigmoid" or "tanh".
         sigma_u, sigma_w: bias standard deviations σ_U, σ_W ≥ 0 of the MLP.
         beta: inverse temperature β ≥ 0. v_scale: c (0 switches attention off; −1 repulsive).
-        seed: an int, or a sequence of ints to run one network per seed (vmapped).
+        seed: the network's seed. seeds: a sequence of seeds to run one network per seed
+            (vmapped); then ``seed`` stays 0.
         mlp: False drops the MLP (the attention-only flow of Geshkovski et al.).
         common_noise: False draws an independent MLP for every token (the control).
         trajectory: also return the tokens at every layer.
 
     Returns:
-        :class:`ForwardResult` (numpy float32 arrays); a leading seed axis if ``seed`` is a sequence.
+        :class:`ForwardResult` (numpy float32 arrays); a leading seed axis if ``seeds`` is given.
 
     Raises:
         ValueError: any argument out of range (the message names it).
     """
     x0 = _check_tokens(X0)
-    depth, horizon, width, act, sigma_u, sigma_w, beta, v_scale = _check_forward(
-        depth, horizon, width, activation, sigma_u, sigma_w, beta, v_scale)
-    batched, seeds = _seed_list(seed)
+    depth, horizon, width = _check_depth(depth, horizon, width)
+    act, sigma_u, sigma_w = _check_mlp(activation, sigma_u, sigma_w)
+    beta, v_scale = _check_attention(beta, v_scale)
+    batched, seeds = _seed_list(seed, seeds)
     fn = _forward_fn(depth, width, bool(mlp), bool(common_noise), bool(trajectory))
     xl, (en, mc, mac), traj = fn(jnp.asarray(x0, jnp.float32), _keys(seeds), act,
                                  horizon / depth, sigma_u, sigma_w, beta, v_scale)
@@ -322,10 +324,10 @@ def _grid_fn(depth, width):
     return jax.jit(jax.vmap(one, in_axes=(None, None, 0, None, 0, 0, None, 0, 0)))
 
 
-def experiment_grid(dims=(5, 64, 128), activations=ACTIVATIONS, sigmas=(0.0, 0.1),
+def experiment_grid(dims=(5, 64, 128), *, activations=ACTIVATIONS, sigmas=(0.0, 0.1),
                     v_scales=(1.0, 0.0, -1.0), n_tokens: int = 64, depth: int = 150,
-                    horizon: float = 5.0, width: int = 256, beta: float = 1.0, seeds: int = 1,
-                    seed: int = 0) -> GridResult:
+                    horizon: float = 5.0, width: int = 256, beta: float = 1.0,
+                    seeds: Sequence[int] = (0,), seed: int = 0) -> GridResult:
     """The appendix grid (Figs 2–6): d × φ × σ = σ_U = σ_W × attention scale c, plus no-MLP runs.
 
     Paper: N = 64, L = 150, T = 5, β = 1, X₀ i.i.d. uniform on S^{d−1} (one draw per d, shared by
@@ -334,18 +336,23 @@ def experiment_grid(dims=(5, 64, 128), activations=ACTIVATIONS, sigmas=(0.0, 0.1
     One compiled call per d, vmapped over (φ, σ, c) and seeds; network seeds are shared across
     configurations (common random numbers), so differences between configurations are sharper.
 
+    Args:
+        seeds: the networks' seeds (a sequence; one network per seed and configuration).
+        seed: the seed of the initial tokens X₀.
+
     Raises:
         ValueError: bad sizes, activation names, σ or seeds.
     """
-    dims = tuple(check_dimension(d, "dims") for d in dims)
-    acts = tuple(_act_index(a) for a in activations)
-    sigmas = tuple(check_nonnegative(s, "sigmas") for s in sigmas)
-    n_tokens = check_dimension(n_tokens, "n_tokens")
-    seeds = check_dimension(seeds, "seeds", minimum=1)
-    depth, horizon, width, _, _, _, beta, _ = _check_forward(
-        depth, horizon, width, "relu", 0.0, 0.0, beta, 0.0)
-    v_scales = tuple(float(v) for v in v_scales)
-    keys = _keys([_check_seed(seed) * 10_007 + s for s in range(seeds)])
+    dims = tuple(check_int("dims", d, low=2) for d in dims)
+    acts = tuple(_act_index(a, "activations") for a in activations)
+    sigmas = tuple(check_number("sigmas", s, low=0.0) for s in sigmas)
+    n_tokens = check_int("n_tokens", n_tokens, low=2)
+    seeds = check_seeds(seeds)
+    seed = check_seed(seed)
+    depth, horizon, width = _check_depth(depth, horizon, width)
+    beta, _ = _check_attention(beta, 0.0)
+    v_scales = tuple(check_number("v_scales", v) for v in v_scales)
+    keys = _keys(seeds)
     # (φ, σ, c, gate) for every run; the no-MLP runs are gate = 0 rows of the same compiled call
     cfg = [(a, s, v, 1.0) for a in acts for s in sigmas for v in v_scales]
     cfg += [(0, 0.0, v, 0.0) for v in v_scales]
@@ -353,7 +360,7 @@ def experiment_grid(dims=(5, 64, 128), activations=ACTIVATIONS, sigmas=(0.0, 0.1
     names = ("energy", "mean_cos", "mean_abs_cos")
     out = {name: [] for name in names}
     dt = horizon / depth
-    shape = (len(acts), len(sigmas), len(v_scales), seeds, depth + 1)
+    shape = (len(acts), len(sigmas), len(v_scales), len(seeds), depth + 1)
     n_mlp = len(acts) * len(sigmas) * len(v_scales)
     for d in dims:
         x0 = jnp.asarray(sample_sphere(n_tokens, d, seed), jnp.float32)
@@ -395,9 +402,9 @@ def _sde_fn(steps):
     return jax.jit(jax.vmap(run, in_axes=(None, 0, None, None, None, None, None, None, None)))
 
 
-def sde_euler(X0, horizon: float = 5.0, dt: float = 0.01, activation: str = "relu",
+def sde_euler(X0, *, horizon: float = 5.0, dt: float = 0.01, activation: str = "relu",
               sigma_u: float = 0.0, sigma_w: float = 0.0, beta: float = 1.0, v_scale: float = 1.0,
-              seed: int | Sequence[int] = 0, ito_correction: bool = True):
+              seed: int = 0, seeds: Sequence[int] | None = None, ito_correction: bool = True):
     r"""Euler–Maruyama for the depth-and-width limit (paper, Thm 1.1; Itô form), unprojected:
 
     .. math:: d\bar X^i = \Big(P_{\bar X^i}\mathrm{Attn}(μ^N_t, \bar X^i)
@@ -413,25 +420,24 @@ def sde_euler(X0, horizon: float = 5.0, dt: float = 0.01, activation: str = "rel
     Args:
         X0: (N, d) tokens on the unit sphere. horizon: T > 0. dt: step, 0 < dt ≤ T.
         activation, sigma_u, sigma_w, beta, v_scale: as in :func:`forward`.
-        seed: int, or a sequence of ints (vmapped). ito_correction: keep the −κ(1)(d−1)/2 X term.
+        seed: the path's seed. seeds: a sequence of seeds, one path per seed (vmapped); then
+            ``seed`` stays 0. ito_correction: keep the −κ(1)(d−1)/2 X term.
 
     Returns:
-        The final (N, d) tokens (numpy float32), with a leading seed axis for a sequence of seeds.
+        The final (N, d) tokens (numpy float32), with a leading seed axis if ``seeds`` is given.
 
     Raises:
         ValueError: any argument out of range.
     """
     x0 = _check_tokens(X0)
-    horizon = check_positive(horizon, "horizon")
-    dt = check_positive(dt, "dt")
-    if dt > horizon:
-        raise ValueError(f"dt must be at most the horizon {horizon}, got {dt}")
-    _, _, _, _, sigma_u, sigma_w, beta, v_scale = _check_forward(
-        1, horizon, 1, activation, sigma_u, sigma_w, beta, v_scale)
-    batched, seeds = _seed_list(seed)
+    horizon = check_number("horizon", horizon, low=0.0, low_open=True)
+    dt = check_number("dt", dt, low=0.0, high=horizon, low_open=True)
+    _, sigma_u, sigma_w = _check_mlp(activation, sigma_u, sigma_w)
+    beta, v_scale = _check_attention(beta, v_scale)
+    batched, seeds = _seed_list(seed, seeds)
     d = x0.shape[1]
     grid, table = kappa_table(activation, d, sigma_u, sigma_w)
-    k1 = kernel_constants(activation, d, sigma_u, sigma_w).kappa1
+    k1 = kernel_constants(activation, d=d, sigma_u=sigma_u, sigma_w=sigma_w).kappa1
     steps = max(1, int(round(horizon / dt)))
     out = _sde_fn(steps)(
         jnp.asarray(x0, jnp.float32), _keys(seeds), jnp.asarray(grid, jnp.float32),
@@ -455,11 +461,8 @@ def _benettin_fn(d, width, depth, pairs):
         def step(carry, layer):
             x, xi, log_growth = carry
             # one MLP draw for every pair (the common noise), as in _mlp
-            z = random.normal(random.fold_in(k_net, layer), (2 * width * d + width + d,))
-            u = z[: width * d].reshape(width, d)
-            w = z[width * d: 2 * width * d].reshape(d, width)
-            b_u = sigma_u * z[2 * width * d: 2 * width * d + width]
-            b_w = sigma_w * z[2 * width * d + width:]
+            u, w, b_u, b_w = _mlp_weights(random.fold_in(k_net, layer), d, width, sigma_u,
+                                          sigma_w)
             pre = x @ u.T / math.sqrt(d) + b_u
             v = x + eps * (lax.switch(act, _ACTS, pre) @ w.T / math.sqrt(width) + b_w)
             # the exact Jacobian of x ↦ LN(x + √Δt G(x)) applied to ξ (written out: it compiles
@@ -478,10 +481,10 @@ def _benettin_fn(d, width, depth, pairs):
     return jax.jit(jax.vmap(run, in_axes=(0, None, None, None, None)))
 
 
-def lyapunov_benettin(d: int = 5, activation: str = "relu", sigma_u: float = 0.0,
+def lyapunov_benettin(d: int = 5, *, activation: str = "relu", sigma_u: float = 0.0,
                       sigma_w: float = 0.0, width: int = 256, horizon: float = 50.0,
-                      depth: int = 1000, pairs: int = 16, seeds: int | Sequence[int] = 8,
-                      seed: int = 0) -> tuple[float, float]:
+                      depth: int = 1000, pairs: int = 16,
+                      seeds: Sequence[int] = range(8)) -> tuple[float, float]:
     r"""Benettin estimate of the top Lyapunov exponent λ₁ of the MLP-only deep network.
 
     Attention off. ``pairs`` base points (uniform on S^{d−1}) each carry a unit tangent vector ξ;
@@ -497,8 +500,7 @@ def lyapunov_benettin(d: int = 5, activation: str = "relu", sigma_u: float = 0.0
     Args:
         d: dimension ≥ 2. activation, sigma_u, sigma_w: the MLP. width: m ≥ 1.
         horizon: T > 0. depth: L ≥ 1 (Δt = T/L). pairs: points per network ≥ 1.
-        seeds: number of independent networks (≥ 2), or a sequence of ≥ 2 seeds.
-        seed: base seed when ``seeds`` is a number.
+        seeds: the seeds of the independent networks, a sequence of at least 2.
 
     Returns:
         (estimate, standard_error): mean over networks and its standard error (std/√seeds).
@@ -506,18 +508,14 @@ def lyapunov_benettin(d: int = 5, activation: str = "relu", sigma_u: float = 0.0
     Raises:
         ValueError: any argument out of range.
     """
-    d = check_dimension(d, "d")
-    depth, horizon, width, act, sigma_u, sigma_w, _, _ = _check_forward(
-        depth, horizon, width, activation, sigma_u, sigma_w, 0.0, 0.0)
-    pairs = check_dimension(pairs, "pairs", minimum=1)
-    if isinstance(seeds, (list, tuple, np.ndarray, range)):
-        seed_list = [_check_seed(s, "seeds") for s in seeds]
-    else:
-        n = check_dimension(seeds, "seeds", minimum=2)
-        base = _check_seed(seed)
-        seed_list = [base * 1_000_003 + s for s in range(n)]
-    if len(seed_list) < 2:
-        raise ValueError("seeds must give at least 2 networks (the error is taken across them)")
+    d = check_int("d", d, low=2)
+    depth, horizon, width = _check_depth(depth, horizon, width)
+    act, sigma_u, sigma_w = _check_mlp(activation, sigma_u, sigma_w)
+    pairs = check_int("pairs", pairs, low=1)
+    seeds = check_seeds(seeds)
+    if len(seeds) < 2:
+        raise ValueError(f"seeds must hold at least 2 seeds (the error is taken across networks), "
+                         f"got {seeds!r}")
     rates = np.asarray(_benettin_fn(d, width, depth, pairs)(
-        _keys(seed_list), act, horizon / depth, sigma_u, sigma_w), dtype=float)
-    return float(rates.mean()), float(rates.std(ddof=1) / np.sqrt(len(rates)))
+        _keys(seeds), act, horizon / depth, sigma_u, sigma_w), dtype=float)
+    return mean_se(rates)

@@ -18,12 +18,13 @@ References: Agazzi, Bruno, Mosig García, Saviozzi, Romito, arXiv:2604.26898, §
 from __future__ import annotations
 
 import functools
-import math
 from typing import NamedTuple
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from scipy import integrate, optimize
+
+from ..common import check_choice, check_int, check_number
 
 ACTIVATIONS = ("relu", "silu", "sigmoid", "tanh")
 _GH_NODES = 96  # 2-D Gauss–Hermite rule (96² nodes) for κ(t) of the smooth activations
@@ -56,44 +57,9 @@ def _phi_prime(activation: str):
 
 
 # --- validation shared by the public functions -------------------------------------------------
-def check_activation(activation) -> str:
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-    return activation
-
-
-def check_dimension(d, name: str = "d", minimum: int = 2) -> int:
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {d!r}")
-    return int(d)
-
-
-def _check_number(value, name: str, kind: str, accept) -> float:
-    """``float(value)`` if it is finite and ``accept``-ed, else a ValueError naming ``name``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (np.isfinite(number) and accept(number)):
-        raise ValueError(f"{name} must be a finite {kind}, got {value!r}")
-    return number
-
-
-def check_finite(value, name: str) -> float:
-    return _check_number(value, name, "number", lambda v: True)
-
-
-def check_nonnegative(value, name: str) -> float:
-    return _check_number(value, name, "non-negative number", lambda v: v >= 0)
-
-
-def check_positive(value, name: str) -> float:
-    return _check_number(value, name, "positive number", lambda v: v > 0)
-
-
 def _check_kernel_args(activation, d, sigma_u, sigma_w):
-    return (check_activation(activation), check_dimension(d),
-            check_nonnegative(sigma_u, "sigma_u"), check_nonnegative(sigma_w, "sigma_w"))
+    return (check_choice("activation", activation, ACTIVATIONS), check_int("d", d, low=2),
+            check_number("sigma_u", sigma_u, low=0.0), check_number("sigma_w", sigma_w, low=0.0))
 
 
 # --- κ(t) ---------------------------------------------------------------------------------------
@@ -124,7 +90,8 @@ def _quadrature_kappa(t, activation, d, sigma_u, sigma_w):
     return np.einsum("i,j,...ij->...", w, w, p * q) + sigma_w**2
 
 
-def kappa(t, activation: str = "relu", d: int = 5, sigma_u: float = 0.0, sigma_w: float = 0.0):
+def kappa(t, activation: str = "relu", *, d: int = 5, sigma_u: float = 0.0,
+          sigma_w: float = 0.0):
     r"""The zonal kernel κ(t) of the MLP field, ``E[G(x)G(y)ᵀ] = κ(⟨x,y⟩) I_d`` (paper, §1).
 
     .. math:: κ(t) = E[\varphi(uX + vY + σ_U b)\varphi(uX − vY + σ_U b)] + σ_W^2,
@@ -158,7 +125,7 @@ def kappa(t, activation: str = "relu", d: int = 5, sigma_u: float = 0.0, sigma_w
 def kappa_table(activation: str, d: int, sigma_u: float, sigma_w: float, n: int = 1025):
     """κ on ``n`` equispaced cosines in [−1, 1] (for interpolation inside jitted code)."""
     grid = np.linspace(-1.0, 1.0, n)
-    return grid, kappa(grid, activation, d, sigma_u, sigma_w)
+    return grid, kappa(grid, activation, d=d, sigma_u=sigma_u, sigma_w=sigma_w)
 
 
 # --- κ(1), κ'(1), λ₁, λ̄ --------------------------------------------------------------------------
@@ -214,7 +181,7 @@ def _constants_quadrature(activation, d, sigma_u, sigma_w):
     return _from_kappas(d, k1, k1p)
 
 
-def kernel_constants(activation: str = "relu", d: int = 5, sigma_u: float = 0.0,
+def kernel_constants(activation: str = "relu", *, d: int = 5, sigma_u: float = 0.0,
                      sigma_w: float = 0.0, method: str = "auto") -> KernelConstants:
     r"""(κ(1), κ'(1), λ₁, λ̄): one row of the paper's Table 1 (§1, Prop. 1.5; §4.2).
 
@@ -238,8 +205,7 @@ def kernel_constants(activation: str = "relu", d: int = 5, sigma_u: float = 0.0,
         ValueError: bad activation, d, σ, or method.
     """
     activation, d, sigma_u, sigma_w = _check_kernel_args(activation, d, sigma_u, sigma_w)
-    if method not in ("auto", "quadrature", "closed"):
-        raise ValueError(f"method must be 'auto', 'quadrature' or 'closed', got {method!r}")
+    method = check_choice("method", method, ("auto", "quadrature", "closed"))
     if method == "closed" and activation != "relu":
         raise ValueError(f"method='closed' exists only for activation='relu', got {activation!r}")
     if activation == "relu" and method != "quadrature":
@@ -253,30 +219,32 @@ def table1(activations=ACTIVATIONS, dims=(5, 64, 128), sigmas=(0.0, 0.1)) -> lis
     for activation in activations:
         for d in dims:
             for sigma in sigmas:
-                c = kernel_constants(activation, d, sigma, sigma)
+                c = kernel_constants(activation, d=d, sigma_u=sigma, sigma_w=sigma)
                 rows.append({"activation": activation, "d": d, "sigma": sigma, **c._asdict()})
     return rows
 
 
 # --- λ̄' of Thm 1.4 -----------------------------------------------------------------------------
-def energy_rate_function(u, activation, d, sigma_u, sigma_w, beta):
+def energy_rate_function(u, activation: str = "relu", *, d: int = 5, sigma_u: float = 0.0,
+                         sigma_w: float = 0.0, beta: float = 1.0):
     r"""F(u) of Thm 1.4, with F(1⁻) = −λ̄ set explicitly (0/0 at u = 1).
 
     .. math:: F(u) = \frac{β e^{βu} G(u)}{e^β − e^{βu}},\quad
         G(u) = κ(u)(d − 2 + u^2 − βu(1−u^2)) + κ(1)(β(1−u^2) − (d−1)u).
     """
+    kw = dict(d=d, sigma_u=sigma_u, sigma_w=sigma_w)
     u = np.asarray(u, dtype=float)
-    k1 = float(kappa(1.0, activation, d, sigma_u, sigma_w))
-    ku = kappa(np.minimum(u, 1.0), activation, d, sigma_u, sigma_w)
+    k1 = float(kappa(1.0, activation, **kw))
+    ku = kappa(np.minimum(u, 1.0), activation, **kw)
     g = ku * (d - 2 + u**2 - beta * u * (1 - u**2)) + k1 * (beta * (1 - u**2) - (d - 1) * u)
     at_one = u >= 1.0
     denom = np.where(at_one, 1.0, -np.expm1(beta * (u - 1.0)))  # (e^β − e^{βu}) / e^β
     f = beta * np.exp(beta * (u - 1.0)) * g / denom
-    lam_bar = kernel_constants(activation, d, sigma_u, sigma_w).lambda_bar
+    lam_bar = kernel_constants(activation, **kw).lambda_bar
     return np.where(at_one, -lam_bar, f)
 
 
-def lambda_bar_prime(activation: str = "relu", d: int = 5, sigma_u: float = 0.0,
+def lambda_bar_prime(activation: str = "relu", *, d: int = 5, sigma_u: float = 0.0,
                      sigma_w: float = 0.0, beta: float = 1.0, n_u: int = 401) -> float:
     r"""The rate λ̄' = −inf_{u∈[−1,1]} F(u) of the energy bound (paper, Thm 1.4).
 
@@ -291,21 +259,21 @@ def lambda_bar_prime(activation: str = "relu", d: int = 5, sigma_u: float = 0.0,
         ValueError: bad activation, d, σ, or β ≤ 0, or n_u < 3.
     """
     activation, d, sigma_u, sigma_w = _check_kernel_args(activation, d, sigma_u, sigma_w)
-    beta = check_positive(beta, "beta")
-    if isinstance(n_u, bool) or not isinstance(n_u, (int, np.integer)) or n_u < 3:
-        raise ValueError(f"n_u must be an integer >= 3, got {n_u!r}")
-    return _lambda_bar_prime(activation, d, sigma_u, sigma_w, beta, int(n_u))
+    beta = check_number("beta", beta, low=0.0, low_open=True)
+    n_u = check_int("n_u", n_u, low=3)
+    return _lambda_bar_prime(activation, d, sigma_u, sigma_w, beta, n_u)
 
 
 @functools.lru_cache(maxsize=1024)
 def _lambda_bar_prime(activation, d, sigma_u, sigma_w, beta, n_u):
+    kw = dict(d=d, sigma_u=sigma_u, sigma_w=sigma_w, beta=beta)
     u = np.linspace(-1.0, 1.0, n_u)
-    f = energy_rate_function(u, activation, d, sigma_u, sigma_w, beta)
+    f = energy_rate_function(u, activation, **kw)
     k = int(np.argmin(f))
     best = float(f[k])
     if 0 < k < n_u - 1:
         res = optimize.minimize_scalar(
-            lambda x: float(energy_rate_function(x, activation, d, sigma_u, sigma_w, beta)),
+            lambda x: float(energy_rate_function(x, activation, **kw)),
             bounds=(u[k - 1], u[k + 1]), method="bounded", options={"xatol": 1e-10})
         best = min(best, float(res.fun))
     return -best

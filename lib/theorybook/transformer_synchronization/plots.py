@@ -1,27 +1,28 @@
 """Figures of the chapter. Each ``plot_*`` draws results computed elsewhere on a given axis; each
-``*_frame`` computes one grid point of an ``explore`` figure and returns its Figure."""
+``*_frame`` computes one grid point of an ``explore`` figure and returns its Figure, with its grid
+beside it (``<NAME>_GRID``), imported by the notebook and by the slider tests."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._dynamics import forward, mean_pairwise_cos, pairwise_cos, sample_sphere, sde_euler
+from ..common import error_band, figure_axis, mean_se, sample_sphere
+from ._dynamics import forward, mean_pairwise_cos, pairwise_cos, sde_euler
 from ._kernel import kernel_constants, lambda_bar_prime
 
+# Seeds of the limit SDE's paths in the figures: disjoint from the networks' seeds 0, 1, ...
+SDE_SEEDS = range(10_000, 10_256)
 _V_LABEL = {1.0: "attractive $V=I$", 0.0: "no attention $V=0$", -1.0: "repulsive $V=-I$"}
 
 
-def _axis(ax, figsize=(5.5, 3.4)):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    return ax.figure, ax
+def _constants(activation, d, sigma):
+    """Kernel constants with σ_U = σ_W = σ (the paper's grid)."""
+    return kernel_constants(activation, d=d, sigma_u=sigma, sigma_w=sigma)
 
 
 def plot_token_angles(trajectory, horizon, ax=None):
     """Angles of d = 2 tokens (on the circle) against time t = ℓ T/L: particles merging."""
-    fig, ax = _axis(ax)
+    fig, ax = figure_axis(ax)
     traj = np.asarray(trajectory)
     if traj.shape[-1] != 2:
         raise ValueError("plot_token_angles needs d = 2 tokens (trajectory of shape (L+1, N, 2))")
@@ -38,15 +39,16 @@ def plot_token_angles(trajectory, horizon, ax=None):
     return fig
 
 
-def plot_curves(horizon, curves: dict, ylabel, ax=None, log=True, band: dict | None = None):
+def plot_curves(horizon, curves: dict, *, ylabel, ax=None, log=True, band: dict | None = None):
     """Curves against time t = ℓT/L (one per label); optional ±1 s.e. bands keyed like curves."""
-    fig, ax = _axis(ax)
+    fig, ax = figure_axis(ax)
     for label, y in curves.items():
         y = np.asarray(y)
         t = np.linspace(0, horizon, y.shape[-1])
-        (line,) = ax.plot(t, y, label=label)
         if band and label in band:
-            ax.fill_between(t, y - band[label], y + band[label], color=line.get_color(), alpha=0.2)
+            error_band(ax, t, y, band[label], label=label, alpha=0.2)
+        else:
+            ax.plot(t, y, label=label)
     if log:
         ax.set_yscale("log")
     ax.set(xlabel=r"time $t = \ell\,T/L$", ylabel=ylabel)
@@ -54,10 +56,10 @@ def plot_curves(horizon, curves: dict, ylabel, ax=None, log=True, band: dict | N
     return fig
 
 
-def plot_cos_hist(X, ax=None, label=None, bins=40):
+def plot_cos_hist(X, *, ax=None, label=None, bins=40):
     """Histogram of the pairwise cosines ⟨x_i, x_j⟩, i < j: one cluster piles up at +1,
     an antipodal pair at ±1, a spread-out cloud near 0."""
-    fig, ax = _axis(ax)
+    fig, ax = figure_axis(ax)
     c = pairwise_cos(X)
     iu = np.triu_indices(c.shape[0], 1)
     ax.hist(c[iu], bins=bins, range=(-1, 1), alpha=0.6, label=label, density=True)
@@ -69,12 +71,13 @@ def plot_cos_hist(X, ax=None, label=None, bins=40):
 
 def plot_table1(rows, ax=None, column="lyapunov"):
     """A Table-1 column (λ₁ or λ̄) as grouped bars: activation × d, for σ = 0 and σ = 0.1."""
-    fig, ax = _axis(ax, figsize=(7.0, 3.4))
+    fig, ax = figure_axis(ax, figsize=(7.0, 3.4))
     acts = list(dict.fromkeys(r["activation"] for r in rows))
     keys = list(dict.fromkeys((r["d"], r["sigma"]) for r in rows))
     width = 0.8 / len(keys)
     for k, (d, s) in enumerate(keys):
-        vals = [next(r[column] for r in rows if r["activation"] == a and r["d"] == d and r["sigma"] == s)
+        vals = [next(r[column] for r in rows
+                     if r["activation"] == a and r["d"] == d and r["sigma"] == s)
                 for a in acts]
         ax.bar(np.arange(len(acts)) + k * width, vals, width, label=f"d={d}, σ={s:g}")
     ax.set_xticks(np.arange(len(acts)) + 0.4 - width / 2, acts)
@@ -87,42 +90,60 @@ def plot_table1(rows, ax=None, column="lyapunov"):
 
 
 # --- explore frames ----------------------------------------------------------------------------
-def attention_frame(beta=1.0, v_scale=1.0, n_tokens=16, depth=200, horizon=10.0, seed=0):
+ATTENTION_GRID = dict(beta=[0.5, 2.0, 8.0], v_scale=[1.0, 0.0, -1.0])
+
+
+def attention_frame(*, beta=1.0, v_scale=1.0, n_tokens=16, depth=200, horizon=10.0, seed=0):
     """Attention only, d = 2: token angles over depth and the energy E_β (one explore frame)."""
     import matplotlib.pyplot as plt
 
     x0 = sample_sphere(n_tokens, 2, seed)
-    res = forward(x0, depth, horizon, 1, "relu", 0.0, 0.0, beta, v_scale, seed, mlp=False,
-                  trajectory=True)
+    res = forward(x0, depth=depth, horizon=horizon, width=1, beta=beta, v_scale=v_scale,
+                  seed=seed, mlp=False, trajectory=True)
     fig, (a, b) = plt.subplots(1, 2, figsize=(8.0, 3.0))
     plot_token_angles(res.trajectory, horizon, ax=a)
     a.set_title(f"β = {beta:g}, V = {v_scale:g}·I")
-    plot_curves(horizon, {r"$E_\beta$": np.asarray(res.energy)}, r"energy $E_\beta$", ax=b)
+    plot_curves(horizon, {r"$E_\beta$": np.asarray(res.energy)}, ylabel=r"energy $E_\beta$",
+                ax=b)
     return fig
 
 
-def noise_frame(activation="relu", sigma=0.0, d=4, n_tokens=64, depth=500, horizon=20.0,
+NOISE_GRID = dict(activation=["tanh", "relu", "sigmoid"], sigma=[0.0, 0.1])
+
+
+def noise_frame(*, activation="relu", sigma=0.0, d=4, n_tokens=64, depth=500, horizon=20.0,
                 width=256, seed=0):
     """MLP only (the paper's Fig. 1 setting, shorter): final cosines and mean |cos| over depth."""
     import matplotlib.pyplot as plt
 
     x0 = sample_sphere(n_tokens, d, seed)
-    res = forward(x0, depth, horizon, width, activation, sigma, sigma, 1.0, 0.0, seed)
-    lam = kernel_constants(activation, d, sigma, sigma).lyapunov
+    res = forward(x0, depth=depth, horizon=horizon, width=width, activation=activation,
+                  sigma_u=sigma, sigma_w=sigma, v_scale=0.0, seed=seed)
+    lam = _constants(activation, d, sigma).lyapunov
     fig, (a, b) = plt.subplots(1, 2, figsize=(8.0, 3.0))
     plot_cos_hist(np.asarray(res.tokens), ax=a)
     a.set_title(f"{activation}, σ = {sigma:g}, d = {d}: λ₁ = {lam:.3f}", fontsize=9)
     plot_curves(horizon, {r"mean $\langle x_i,x_j\rangle$": np.asarray(res.mean_cos),
                           r"mean $|\langle x_i,x_j\rangle|$": np.asarray(res.mean_abs_cos)},
-                "cosine", ax=b, log=False)
+                ylabel="cosine", ax=b, log=False)
     b.set_ylim(-0.1, 1.05)
     return fig
 
 
-def plot_grid_energy(grid, d_index, act_index, ax=None, beta=1.0, horizon=5.0):
+GRID_ENERGY_GRID = dict(d=[5, 64], activation=["relu", "sigmoid", "tanh"])
+
+
+def grid_energy_frame(grid, *, d, activation):
+    """One (d, φ) panel of :func:`plot_grid_energy` (an explore frame over a computed grid;
+    ``GRID_ENERGY_GRID`` holds the default run's dimensions, the paper's add d = 128)."""
+    return plot_grid_energy(grid, d_index=grid.dims.index(d),
+                            act_index=grid.activations.index(activation))
+
+
+def plot_grid_energy(grid, *, d_index, act_index, ax=None, beta=1.0, horizon=5.0):
     """Seed-averaged E_β(t)/E_β(0) of :func:`experiment_grid` for one (d, φ): σ × attention,
     with the bound exp(λ̄' t) of Thm 1.4 where λ̄ < 0 (dashed)."""
-    fig, ax = _axis(ax, figsize=(5.8, 3.6))
+    fig, ax = figure_axis(ax, figsize=(5.8, 3.6))
     d, act = grid.dims[d_index], grid.activations[act_index]
     styles = {1.0: "-", 0.0: "--", -1.0: ":"}
     for s_i, sigma in enumerate(grid.sigmas):
@@ -133,9 +154,9 @@ def plot_grid_energy(grid, d_index, act_index, ax=None, beta=1.0, horizon=5.0):
             ax.plot(t, e / e[0], styles.get(v, "-"), color=color, lw=1.2,
                     label=f"σ={sigma:g}, {_V_LABEL.get(v, f'c={v:g}')}")
         if act != "none":
-            lam = kernel_constants(act, d, sigma, sigma).lambda_bar
+            lam = _constants(act, d, sigma).lambda_bar
             if lam < 0:
-                rate = lambda_bar_prime(act, d, sigma, sigma, beta)
+                rate = lambda_bar_prime(act, d=d, sigma_u=sigma, sigma_w=sigma, beta=beta)
                 ax.plot(t, np.exp(rate * t), color=color, lw=2.5, alpha=0.35,
                         label=f"σ={sigma:g}: Thm 1.4 bound exp(λ̄'t), λ̄' = {rate:.2g}")
     ax.set_yscale("log")
@@ -147,7 +168,7 @@ def plot_grid_energy(grid, d_index, act_index, ax=None, beta=1.0, horizon=5.0):
 
 def plot_ecdf(samples: dict, xlabel, ax=None):
     """Empirical distribution functions, one per label (e.g. a statistic over networks)."""
-    fig, ax = _axis(ax)
+    fig, ax = figure_axis(ax)
     for label, x in samples.items():
         x = np.sort(np.asarray(x, dtype=float))
         ax.step(x, np.arange(1, x.size + 1) / x.size, where="post", label=label)
@@ -160,7 +181,7 @@ def plot_benettin(rows, ax=None):
     """Benettin estimates (±2 s.e.) against the formula λ₁ (one marker per row).
 
     ``rows``: dicts with keys "label", "estimate", "se", "formula"."""
-    fig, ax = _axis(ax, figsize=(6.5, 3.4))
+    fig, ax = figure_axis(ax, figsize=(6.5, 3.4))
     x = np.arange(len(rows))
     ax.errorbar(x, [r["estimate"] for r in rows], yerr=[2 * r["se"] for r in rows], fmt="o",
                 capsize=3, label="Benettin estimate ± 2 s.e.")
@@ -172,34 +193,35 @@ def plot_benettin(rows, ax=None):
     return fig
 
 
-def common_vs_independent_frame(activation="sigmoid", sigma=0.0, d=5, n_tokens=32, depth=150,
-                                horizon=5.0, width=64, seeds=8, ax=None):
+def common_vs_independent_frame(*, activation="sigmoid", sigma=0.0, d=5, n_tokens=32,
+                                depth=150, horizon=5.0, width=64, seeds=range(8), ax=None):
     """Seed-averaged E_β(t)/E_β(0) with one MLP for all tokens against one MLP per token."""
     x0 = sample_sphere(n_tokens, d, 0)
     curves, bands = {}, {}
     for common in (True, False):
-        r = forward(x0, depth, horizon, width, activation, sigma, sigma, 1.0, 0.0,
-                    seed=list(range(seeds)), common_noise=common)
-        ratio = r.energy / r.energy[:, :1]
-        label = "common noise (one MLP per layer)" if common else "independent noise (one MLP per token)"
-        curves[label] = ratio.mean(axis=0)
-        bands[label] = ratio.std(axis=0, ddof=1) / np.sqrt(seeds)
-    fig = plot_curves(horizon, curves, r"$E_\beta(t)/E_\beta(0)$ (log)", ax=ax, band=bands)
-    lam = kernel_constants(activation, d, sigma, sigma).lyapunov
+        r = forward(x0, depth=depth, horizon=horizon, width=width, activation=activation,
+                    sigma_u=sigma, sigma_w=sigma, v_scale=0.0, seeds=seeds,
+                    common_noise=common)
+        label = ("common noise (one MLP per layer)" if common
+                 else "independent noise (one MLP per token)")
+        curves[label], bands[label] = mean_se(r.energy / r.energy[:, :1])
+    fig = plot_curves(horizon, curves, ylabel=r"$E_\beta(t)/E_\beta(0)$ (log)", ax=ax,
+                      band=bands)
+    lam = _constants(activation, d, sigma).lyapunov
     fig.axes[0].set_title(f"{activation}, d = {d}, σ = {sigma:g}, no attention "
-                          f"(λ₁ = {lam:.2f}); bands ±1 s.e., {seeds} networks", fontsize=9)
+                          f"(λ₁ = {lam:.2f}); bands ±1 s.e., {len(seeds)} networks", fontsize=9)
     return fig
 
 
-def limit_frame(activation="relu", sigma=0.1, d=5, n_tokens=16, depth=150, horizon=5.0,
+def limit_frame(*, activation="relu", sigma=0.1, d=5, n_tokens=16, depth=150, horizon=5.0,
                 width=64, v_scale=0.0, networks=32, ax=None):
     """Law of the final mean cosine: the deep network (L layers, width m) against Euler paths of
-    the limit SDE (step T/L), over independent networks / noise paths."""
+    the limit SDE (step T/L), over independent networks / noise paths (seeds 0..networks−1 for
+    the networks, 10 000 onwards for the SDE paths: disjoint seeds, independent draws)."""
     x0 = sample_sphere(n_tokens, d, 0)
-    seeds = list(range(networks))
-    net = forward(x0, depth, horizon, width, activation, sigma, sigma, 1.0, v_scale, seed=seeds)
-    sde = sde_euler(x0, horizon, horizon / depth, activation, sigma, sigma, 1.0, v_scale,
-                    seed=[10_000 + s for s in seeds])
+    kw = dict(activation=activation, sigma_u=sigma, sigma_w=sigma, v_scale=v_scale)
+    net = forward(x0, depth=depth, horizon=horizon, width=width, seeds=range(networks), **kw)
+    sde = sde_euler(x0, horizon=horizon, dt=horizon / depth, seeds=SDE_SEEDS[:networks], **kw)
     fig = plot_ecdf({f"network, L = {depth}, m = {width}": net.mean_cos[:, -1],
                      "limit SDE (Euler–Maruyama)": mean_pairwise_cos(sde)},
                     r"final mean cosine $\langle x_i, x_j\rangle$", ax=ax)
