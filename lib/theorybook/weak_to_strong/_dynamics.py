@@ -32,12 +32,12 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ..common import (check_choice, check_int, check_number, check_seed, check_seeds, jax_key,
+from ..common import (check_array, check_choice, check_int, check_number, check_seed, check_seeds, jax_key,
                       progress)
 from ._model import (Geometry, Student, Teacher, _check_geometry, _group_overlaps, _pad,
                      make_geometry, pretrained_student, teacher_r2, weak_teacher)
 
-__all__ = ["compare", "default_lr", "finetune", "metrics"]
+__all__ = ["compare", "default_lr", "finetune", "hitting_step", "metrics"]
 
 LABELS = ("weak", "truth")
 UPDATES = ("localized", "free")
@@ -339,8 +339,32 @@ def compare(d, s, *, rhos=(0.0,), seeds=range(3), arms=("W2S", "SFT"), tasks=2,
                 out[arm][k].append(hist[:, :, i])
             r2 = hist[:, -1, HISTORY_KEYS.index("r2")]
             tr = np.asarray(t_r2[-1])
-            out[arm]["pgr"].append((r2 - tr) / (1.0 - tr))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[arm]["pgr"].append(np.where(tr < 1.0, (r2 - tr) / (1.0 - tr), np.nan))
     result = {arm: {k: np.asarray(v) for k, v in vals.items()} for arm, vals in out.items()}
     result["step"] = np.arange(0, steps + 1, record_every)
     result["teacher_r2"] = np.asarray(t_r2)
     return result
+
+
+def hitting_step(steps, curves, level):
+    """First recorded step at which each curve reaches ``level`` (``nan`` if it never does).
+
+    Args:
+        steps: (n_records,) recorded steps; curves: (..., n_records); level: a number.
+
+    Returns:
+        Array of shape ``curves.shape[:-1]``.
+
+    Raises:
+        ValueError: naming ``steps``, ``curves`` or ``level``.
+    """
+    steps = check_array("steps", steps, ndim=1)
+    curves = check_array("curves", curves, finite=False)
+    if curves.ndim < 1 or curves.shape[-1] != steps.size:
+        raise ValueError(f"curves must end with an axis of length {steps.size} (one per "
+                         f"recorded step), got shape {curves.shape}")
+    level = check_number("level", level)
+    reached = curves >= level
+    first = np.argmax(reached, axis=-1)
+    return np.where(reached.any(axis=-1), steps[first], np.nan)
