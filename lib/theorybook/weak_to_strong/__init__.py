@@ -10,12 +10,13 @@ available): see ``book/weak_to_strong/index.md`` for which choices are ours.
 Public API (fixed by the chapter issue): :func:`make_geometry`, :func:`pretrained_student`,
 :func:`weak_teacher`, :func:`finetune`, :func:`metrics`.
 
-Extras: :func:`compare`, :func:`hitting_step` (arms × ρ × seeds, vmapped), :func:`default_lr`, :func:`teacher_r2`,
+Extras: :func:`compare`, :func:`hitting_step`, :func:`overlap_ode` (arms × ρ × seeds, vmapped), :func:`default_lr`, :func:`teacher_r2`,
 the :class:`Geometry`, :class:`Student`, :class:`Teacher` records; figures in :mod:`.plots`.
 """
 
 from . import plots
-from ._dynamics import ARMS, HISTORY_KEYS, compare, default_lr, finetune, hitting_step, metrics
+from ._dynamics import (ARMS, HISTORY_KEYS, compare, default_lr, finetune, hitting_step,
+                        metrics, overlap_ode)
 from ._model import (Geometry, Student, Teacher, make_geometry, pretrained_student, teacher_r2,
                      weak_teacher)
 
@@ -31,6 +32,7 @@ __all__ = [
     "hitting_step",
     "make_geometry",
     "metrics",
+    "overlap_ode",
     "plots",
     "pretrained_student",
     "teacher_r2",

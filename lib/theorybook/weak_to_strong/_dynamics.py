@@ -37,7 +37,7 @@ from ..common import (check_array, check_choice, check_int, check_number, check_
 from ._model import (Geometry, Student, Teacher, _check_geometry, _group_overlaps, _pad,
                      make_geometry, pretrained_student, teacher_r2, weak_teacher)
 
-__all__ = ["compare", "default_lr", "finetune", "hitting_step", "metrics"]
+__all__ = ["compare", "default_lr", "finetune", "hitting_step", "metrics", "overlap_ode"]
 
 LABELS = ("weak", "truth")
 UPDATES = ("localized", "free")
@@ -368,3 +368,36 @@ def hitting_step(steps, curves, level):
     reached = curves >= level
     first = np.argmax(reached, axis=-1)
     return np.where(reached.any(axis=-1), steps[first], np.nan)
+
+
+def overlap_ode(m0, steps, *, lr, signal=1.0):
+    r"""Mean squared overlap :math:`\mathrm{mean}_j m_j(t)^2` predicted by the population ODE of
+    localized updates (our derivation, the chapter's index page):
+
+    .. math:: \dot m = 4\eta\,c^2\, m (1 - m^2) \quad\Longrightarrow\quad
+              \frac{m(t)}{\sqrt{1-m(t)^2}} = \frac{m_0}{\sqrt{1-m_0^2}}\, e^{4\eta c^2 t},
+
+    with :math:`m_j = \langle w_j,\theta_\kappa\rangle`, :math:`c = \cos\gamma` (``signal``) for a
+    teacher whose error lies outside :math:`V_\kappa` (c = 1 for the truth). It neglects the SGD
+    noise (of relative size :math:`\eta^2 s/B`) and the step's second-order terms.
+
+    Args:
+        m0: initial overlaps (n,), each in (-1, 1); steps: number of steps; lr: η > 0;
+        signal: c in [0, 1].
+
+    Returns:
+        Array (steps + 1,).
+
+    Raises:
+        ValueError: naming ``m0``, ``steps``, ``lr`` or ``signal``.
+    """
+    m0 = check_array("m0", m0, ndim=1)
+    if m0.size == 0 or np.abs(m0).max() >= 1:
+        raise ValueError("m0 must be a non-empty array of overlaps in (-1, 1)")
+    steps = check_int("steps", steps, low=0)
+    lr = check_number("lr", lr, low=0.0, low_open=True)
+    c = check_number("signal", signal, low=0.0, high=1.0)
+    odds2 = m0**2 / (1 - m0**2)
+    t = np.arange(steps + 1)[:, None]
+    growth = np.exp(np.minimum(8 * lr * c**2 * t, 700.0))
+    return np.mean(odds2 * growth / (1 + odds2 * growth), axis=1)
