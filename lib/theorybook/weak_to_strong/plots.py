@@ -88,14 +88,15 @@ def plot_sphere(geometry, teacher, runs, *, ax=None):
                              (teacher.theta, "C3", r"$\pm\theta_W$ (teacher)")]:
         vec = np.asarray(vec)[:3]
         ax.plot(*np.c_[-vec, vec], color=color, lw=2, label=name)
-    for (label, traj), color in zip(runs.items(), ["C0", "C1", "C2"]):
+    for (label, traj), color in zip(runs.items(), ["C2", "C1", "C4"]):
         traj = np.asarray(traj)[..., :3]
         for j in range(traj.shape[1]):
             ax.plot(*traj[:, j].T, color=color, lw=1, label=label if j == 0 else None)
             ax.scatter(*traj[-1, j], color=color, s=12)
     ax.set(xlim=(-1, 1), ylim=(-1, 1), zlim=(-1, 1), xlabel="$V_\\kappa$", ylabel="$V_\\kappa$",
-           zlabel="outside $u$")
+           zlabel="outside $u$", xticks=[], yticks=[], zticks=[])
     ax.set_box_aspect((1, 1, 1))
+    ax.view_init(elev=12, azim=-40)
     ax.legend(fontsize=7, loc="upper left")
     return fig
 
