@@ -79,7 +79,9 @@ def _r2(W, theta):
     w_j\rangle^2`, :math:`b_i = \langle w_i,\theta\rangle^2`."""
     M = (W @ W.T) ** 2
     b = (W @ theta) ** 2
-    return jnp.clip(b @ (jnp.linalg.pinv(M, rtol=1e-6, hermitian=True) @ b), 0.0, 1.0)
+    vals, vecs = jnp.linalg.eigh(M)                 # pseudo-inverse of the PSD Gram matrix
+    inv = jnp.where(vals > 1e-6 * vals[-1], 1.0 / jnp.maximum(vals, 1e-30), 0.0)
+    return jnp.clip(jnp.sum((vecs.T @ b) ** 2 * inv), 0.0, 1.0)
 
 
 def _step(state, key, p, *, batch, r, loss, localized, train_readout):
