@@ -50,7 +50,7 @@ def test_geometry_depends_on_seed_only_through_its_draws():
     assert not np.allclose(a.thetas, w2s.make_geometry(32, 4, seed=1).thetas)
 
 
-# --- pretrained_student, weak_teacher -------------------------------------------------------------
+# --- pretrained_student, weak_teacher ------------------------------------------------------------
 def test_pretrained_student_lives_in_the_subspaces(setup):
     geo, student, _ = setup
     assert student.W.shape == (12 + 2 * 6, geo.r)
@@ -89,7 +89,7 @@ def test_weak_teacher_error_angle_and_location(setup, location):
     assert abs(w2s.teacher_r2(t, geo) - math.cos(0.7) ** 4) < 1e-12
 
 
-# --- finetune --------------------------------------------------------------------------------------
+# --- finetune ------------------------------------------------------------------------------------
 def test_localized_updates_keep_every_neuron_in_its_subspace(setup):
     geo, student, teacher = setup
     out = w2s.finetune(student, geo, teacher, steps=40, batch=64, seed=3)
@@ -145,7 +145,7 @@ def test_trajectory_is_recorded(setup):
     np.testing.assert_allclose(out.trajectory[0], student.W, atol=1e-6)
 
 
-# --- metrics ---------------------------------------------------------------------------------------
+# --- metrics -------------------------------------------------------------------------------------
 def test_metrics_r2_matches_least_squares_on_samples(setup):
     """The closed-form R² against a least-squares refit on 10^5 samples: the in-sample R² of
     24 features is biased up by ≈ 24/10^5 and its sampling s.e. is below 0.004; tolerance 0.02."""
@@ -189,14 +189,13 @@ def test_compare_shapes_and_pgr():
                                / (1 - res["teacher_r2"]), rtol=1e-6)
 
 
-# --- the chapter's claims --------------------------------------------------------------------------
+# --- the chapter's claims ------------------------------------------------------------------------
 def test_claim_elicitation_needs_latent_knowledge():
     """Notebook 2: with neurons pre-trained in V_κ, W2S raises the per-neuron overlap from
-    ≈ 1/s to > 0.9 in 300 steps (d = 512, s = 16, 3 seeds); the no-pre-training control (neurons
-    uniform on the sphere, free updates, η = 0.25/d) stays below 0.1 in the same budget. Removing the mechanism
-    (init="random") is the control itself; with the localization deleted from ``_step`` the
-    W2S run still elicits the direction here (free updates from V_κ also align), so the
-    mechanism tested is the pre-trained subspace."""
+    ≈ 1/s to > 0.9 in 300 steps (d = 512, s = 16, 3 seeds); the no-pre-training control
+    (neurons uniform on the sphere of R^d, free updates, η = 0.25/d) stays below 0.1 in the
+    same budget. The control is this claim with its mechanism (the latent knowledge)
+    removed."""
     res = w2s.compare(512, 16, seeds=SEEDS, arms=("W2S",), steps=300)
     ctrl = w2s.compare(512, 16, seeds=SEEDS, arms=("weak + free",), steps=300, init="random",
                        m_target=8, m_off=4)
@@ -245,7 +244,7 @@ def test_claim_localized_updates_retain_and_free_updates_forget():
     assert final["SFT"][0].min() > 0.9
 
 
-# --- figures and slider grids ----------------------------------------------------------------------
+# --- figures and slider grids --------------------------------------------------------------------
 def _finite_figure(fig):
     ys = [np.asarray(line.get_ydata(), float) for ax in fig.axes for line in ax.lines]
     ys += [np.asarray([p.get_height() for p in ax.patches], float) for ax in fig.axes]
@@ -293,7 +292,7 @@ def test_static_plots():
     assert _finite_figure(plots.plot_hitting({20: {4: np.array([10.0, 20.0])}}))
 
 
-# --- bad arguments ---------------------------------------------------------------------------------
+# --- bad arguments -------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs, name", [
     (dict(d=8, s=4), "d"), (dict(d=64, s=1), "s"), (dict(d=64, s=4, tasks=0), "tasks"),
     (dict(d=64, s=4, rho=1.0), "rho"), (dict(d=64, s=4, rho=-0.1), "rho"),

@@ -10,8 +10,9 @@ available): see ``book/weak_to_strong/index.md`` for which choices are ours.
 Public API (fixed by the chapter issue): :func:`make_geometry`, :func:`pretrained_student`,
 :func:`weak_teacher`, :func:`finetune`, :func:`metrics`.
 
-Extras: :func:`compare`, :func:`hitting_step`, :func:`overlap_ode` (arms × ρ × seeds, vmapped), :func:`default_lr`, :func:`teacher_r2`,
-the :class:`Geometry`, :class:`Student`, :class:`Teacher` records; figures in :mod:`.plots`.
+Extras: :func:`compare` (arms × ρ × seeds, vmapped), :func:`hitting_step`,
+:func:`overlap_ode`, :func:`default_lr`, :func:`teacher_r2`, the :class:`Geometry`,
+:class:`Student`, :class:`Teacher` records; figures in :mod:`.plots`.
 """
 
 from . import plots

@@ -32,10 +32,10 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ..common import (check_array, check_choice, check_int, check_number, check_seed, check_seeds, jax_key,
-                      progress)
-from ._model import (Geometry, Student, Teacher, _check_geometry, _group_overlaps, _pad,
-                     make_geometry, pretrained_student, teacher_r2, weak_teacher)
+from ..common import (check_array, check_choice, check_int, check_number, check_seed,
+                      check_seeds, jax_key, progress)
+from ._model import (Geometry, Student, Teacher, _check_geometry, _pad, make_geometry,
+                     pretrained_student, teacher_r2, weak_teacher)
 
 __all__ = ["compare", "default_lr", "finetune", "hitting_step", "metrics", "overlap_ode"]
 
