@@ -273,9 +273,8 @@ def test_width_frame_is_finite(m, lr):
     assert _finite_figure(plots.width_frame(width=m, lr_scale=lr, steps=30))
 
 
-@settings(max_examples=3, deadline=None)
-@given(rho=st.sampled_from(plots.FORGETTING_GRID["rho"]),
-       lr=st.sampled_from(plots.FORGETTING_GRID["lr_scale"]))
+@settings(max_examples=2, deadline=None)
+@given(rho=st.sampled_from(plots.FORGETTING_GRID["rho"]), lr=st.sampled_from([1.0, 2.0]))
 def test_forgetting_frame_is_finite(rho, lr):
     assert _finite_figure(plots.forgetting_frame(rho=rho, lr_scale=lr, steps=30))
 

@@ -182,7 +182,7 @@ def width_frame(width=16, lr_scale=1.0, d=128, s=16, steps=300, seeds=range(3)):
     return fig
 
 
-FORGETTING_GRID = dict(rho=[0.0, 0.3, 0.6, 0.9], lr_scale=[1.0, 2.0])
+FORGETTING_GRID = dict(rho=[0.0, 0.3, 0.6, 0.9])
 
 
 def forgetting_frame(rho=0.6, lr_scale=1.0, d=64, s=16, steps=300, seeds=range(3)):
