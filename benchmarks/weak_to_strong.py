@@ -41,7 +41,7 @@ def reduced_vs_full():
                      f"{times['full'] / times['reduced']:.3g}", runs["reduced"]["target_alignment"],
                      runs["reduced"]["off_target_retention"], f"{diff:.1e}"))
     header = ["d", "s", "r = 2s+1", "reduced (steps/s)", "full (steps/s)", "speed-up",
-              "target alignment", "off-target retention", "max |metric difference|"]
+              "target alignment", "off-target retention", "largest metric difference"]
     return markdown_table(header, rows)
 
 
