@@ -124,7 +124,7 @@ def auto_bits(problem: Problem) -> int:
     the labels are noisy, since more bits would make the noise visible (the precision window).
     """
     need = relation_bits(problem.d, gamma=problem.gamma, activation=problem.activation)
-    cap = noise_bits(problem) - 4      # 16 times below the bound, as a safety margin (ours)
+    cap = noise_bits(problem)         # no extra margin: the bound is already an upper bound
     if cap < need:
         need = math.floor(cap)
     return max(lattice_dim(problem.d, problem.activation), need)
