@@ -77,3 +77,33 @@ def alignment(w_hat, w) -> float:
     if w_hat is None:
         return 0.0
     return float(abs(np.dot(w_hat, w)) / (np.linalg.norm(w_hat) * np.linalg.norm(w)))
+
+
+def random_overlap(d: int) -> float:
+    """``E |<u, w>|`` for u uniform on the sphere S^{d-1}: ``Gamma(d/2) / (sqrt(pi) Gamma((d+1)/2))``,
+    the overlap of a random guess (the trivial baseline), about ``sqrt(2 / (pi d))``."""
+    d = check_int("d", d, low=1)
+    return math.exp(math.lgamma(d / 2) - math.lgamma((d + 1) / 2)) / math.sqrt(math.pi)
+
+
+def gd_vs_lll(d: int, gammas, *, seeds, n: int, steps: int = 2000, lr: float = 0.5) -> dict:
+    """Overlaps ``|<ŵ, w>|`` of gradient descent (``n`` samples) and of the lattice learner (the
+    first d + 1 of the same samples) on cosine neurons of each frequency in ``gammas``.
+
+    Returns ``{"gd": (len(gammas), len(seeds)), "lll": same}``; one problem per (gamma, seed),
+    ``sample_problem(d, "cos", gamma, n=n, seed=seed)``. Raises ValueError for bad sizes or seeds.
+    """
+    from ._learn import learn
+    from ._problem import sample_problem
+    from ..common import check_seeds
+
+    seeds = check_seeds(seeds)
+    n = check_int("n", n, low=d + 1)
+    out = {"gd": np.zeros((len(gammas), len(seeds))), "lll": np.zeros((len(gammas), len(seeds)))}
+    for i, g in enumerate(gammas):
+        for j, s in enumerate(seeds):
+            p = sample_problem(d, "cos", gamma=g, n=n, seed=s)
+            out["gd"][i, j] = alignment(gradient_descent(p, steps=steps, lr=lr, seed=s), p.w)
+            res = learn(p)
+            out["lll"][i, j] = alignment(None if res is None else res[0], p.w)
+    return out

@@ -82,12 +82,15 @@ def lll_conditions(basis, delta: float = 0.99) -> tuple[float, bool]:
     return float(max_mu), bool(lovasz)
 
 
-def lll(basis, delta: float = 0.99, backend: str = "fpylll") -> list[list[int]]:
+def lll(basis, delta: float = 0.99, backend: str = "fpylll", *,
+        trace: list | None = None) -> list[list[int]]:
     """LLL reduction of the lattice spanned by the integer rows of ``basis`` (linearly independent).
 
     ``delta`` in (1/4, 1] is the Lovász parameter (0.99 is fplll's default; LLL's paper used 3/4).
     Returns the reduced basis as a list of rows of Python ints, shortest-first in the sense of LLL:
-    ``|b_1| <= 2^{(m-1)/2} lambda_1(L)`` in the worst case, usually far better.
+    ``|b_1| <= 2^{(m-1)/2} lambda_1(L)`` in the worst case, usually far better. With the textbook
+    backend, a list passed as ``trace`` receives one ``(step, k, basis)`` per size reduction
+    (``"reduce"``, row k changed) and swap (``"swap"``, rows k-1 and k exchanged), 0-based.
 
     Raises ValueError for a non-integer or ragged basis, ``delta`` outside (1/4, 1], an unknown
     backend, or (textbook) linearly dependent rows.
@@ -96,7 +99,7 @@ def lll(basis, delta: float = 0.99, backend: str = "fpylll") -> list[list[int]]:
     delta = check_number("delta", delta, low=0.25, high=1.0, low_open=True)
     check_choice("backend", backend, BACKENDS)
     if backend == "textbook":
-        return _textbook_lll(rows, Fraction(delta).limit_denominator(10_000))
+        return _textbook_lll(rows, Fraction(delta).limit_denominator(10_000), trace)
     from fpylll import LLL, IntegerMatrix
 
     A = IntegerMatrix.from_matrix(rows)
@@ -106,7 +109,7 @@ def lll(basis, delta: float = 0.99, backend: str = "fpylll") -> list[list[int]]:
     return out
 
 
-def _textbook_lll(b: list[list[int]], delta: Fraction) -> list[list[int]]:
+def _textbook_lll(b: list[list[int]], delta: Fraction, trace: list | None) -> list[list[int]]:
     """Cohen's Alg. 2.6.7 (integral LLL), 0-based; ``dd[i + 1]`` is Cohen's ``d_i``."""
     m = len(b)
     p, q = delta.numerator, delta.denominator
@@ -125,6 +128,8 @@ def _textbook_lll(b: list[list[int]], delta: Fraction) -> list[list[int]]:
             lam[k][l] -= r * dd[l + 1]
             for i in range(l):
                 lam[k][i] -= r * lam[l][i]
+            if trace is not None:
+                trace.append(("reduce", k, [row[:] for row in b]))
 
     def swap(k):                             # exchange b_{k-1}, b_k (Cohen's SWAPI)
         b[k], b[k - 1] = b[k - 1], b[k]
@@ -137,6 +142,8 @@ def _textbook_lll(b: list[list[int]], delta: Fraction) -> list[list[int]]:
             lam[i][k] = (dd[k + 1] * lam[i][k - 1] - mu * t) // dd[k]
             lam[i][k - 1] = (big_b * t + mu * lam[i][k]) // dd[k + 1]
         dd[k] = big_b
+        if trace is not None:
+            trace.append(("swap", k, [row[:] for row in b]))
 
     while k < m:
         if k > k_max:                        # incremental Gram–Schmidt of the new row

@@ -15,6 +15,27 @@ from ._gd import population_loss
 from ._problem import sample_problem
 
 
+def plot_neuron_2d(problem, *, ax=None):
+    """A 2-D periodic neuron: the label ``cos(2 pi gamma <w, x>)`` over the plane (its level sets
+    are lines orthogonal to w, spaced 1/gamma apart), the hidden w and the samples."""
+    if problem.d != 2:
+        raise ValueError(f"problem.d must be 2 for this picture, got {problem.d}")
+    fig, ax = figure_axis(ax, figsize=(4.6, 4.0))
+    g = np.linspace(-3, 3, 241)
+    u, v = np.meshgrid(g, g)
+    z = np.cos(2 * np.pi * problem.gamma * (u * problem.w[0] + v * problem.w[1]))
+    im = ax.imshow(z, extent=(-3, 3, -3, 3), origin="lower", cmap="RdBu", vmin=-1, vmax=1)
+    ax.scatter(problem.X[:, 0], problem.X[:, 1], c="k", s=14, label="samples $x_i$")
+    ax.annotate("", xy=2 * problem.w, xytext=(0, 0),
+                arrowprops=dict(arrowstyle="->", color="k", lw=2))
+    ax.text(*(2.15 * problem.w), "$w$", fontsize=12)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal",
+           title=rf"$\cos(2\pi\gamma\langle w, x\rangle)$, $\gamma$ = {problem.gamma:g}")
+    fig.colorbar(im, ax=ax, label="label y")
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
 def plot_landscape(gammas, *, d: int | None = None, ax=None):
     """Population loss of the cosine neuron against the overlap ``rho = <u, w>``, one line per
     gamma; with ``d``, the density of ``rho`` for a uniformly random start in dimension d."""
