@@ -12,23 +12,25 @@ Public API (fixed by the chapter issue):
 
 Extras: :func:`sample_clwe`, :func:`relation_basis`, :func:`gram_schmidt`,
 :func:`lll_conditions`, :func:`solve_lambda`, :func:`relation_bits`, :func:`noise_bits`,
-:func:`auto_bits`, :func:`recovery_error`, :func:`learn`, :func:`success_grid`,
+:func:`auto_bits`, :func:`relation_values`, :func:`min_bits`, :func:`recovery_error`, :func:`learn`, :func:`success_grid`,
 :func:`population_loss`, :func:`gradient_descent`, :func:`alignment`,
 :func:`random_overlap`, :func:`gd_vs_lll`; figures in :mod:`.plots`.
 """
 
 from . import plots
 from ._gd import alignment, gd_vs_lll, gradient_descent, population_loss, random_overlap
-from ._lll import BACKENDS, gram_schmidt, integer_relation, lll, lll_conditions, relation_basis
 from ._learn import (SUCCESS_TOL, auto_bits, clwe_detect, lattice_dim, learn, learn_cos_neuron,
-                     learn_phase_retrieval, noise_bits, recovery_error, relation_bits,
-                     relation_norm, solve_lambda, success_grid, success_rate)
+                     learn_phase_retrieval, min_bits, noise_bits, recovery_error, relation_bits,
+                     relation_norm, relation_values, solve_lambda, success_grid, success_rate)
+from ._lll import BACKENDS, gram_schmidt, integer_relation, lll, lll_conditions, relation_basis
 from ._problem import ACTIVATIONS, ClweSamples, Problem, sample_clwe, sample_problem
 
 __all__ = [
-    "ACTIVATIONS", "BACKENDS", "SUCCESS_TOL", "ClweSamples", "Problem", "alignment", "auto_bits",
-    "clwe_detect", "gd_vs_lll", "gradient_descent", "gram_schmidt", "integer_relation", "lattice_dim", "learn",
-    "learn_cos_neuron", "learn_phase_retrieval", "lll", "lll_conditions", "noise_bits", "plots", "population_loss", "random_overlap",
-    "recovery_error", "relation_basis", "relation_bits", "relation_norm", "sample_clwe",
-    "sample_problem", "solve_lambda", "success_grid", "success_rate",
+    "ACTIVATIONS", "BACKENDS", "SUCCESS_TOL", "ClweSamples", "Problem", "alignment",
+    "auto_bits", "clwe_detect", "gd_vs_lll", "gradient_descent", "gram_schmidt",
+    "integer_relation", "lattice_dim", "learn", "learn_cos_neuron", "learn_phase_retrieval",
+    "lll", "lll_conditions", "min_bits", "noise_bits", "plots", "population_loss",
+    "random_overlap", "recovery_error", "relation_basis", "relation_bits", "relation_norm",
+    "relation_values", "sample_clwe", "sample_problem", "solve_lambda", "success_grid",
+    "success_rate",
 ]

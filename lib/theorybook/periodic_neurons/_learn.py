@@ -165,6 +165,17 @@ def _relation_values(problem: Problem, lam: list, prec: int) -> list:
                 + [mpmath.mpf(-1)])
 
 
+def relation_values(problem: Problem, bits: int) -> list:
+    """The reals whose integer relation the learner for ``problem`` looks for, at the working
+    precision of ``bits`` bits (see :func:`learn_phase_retrieval` and :func:`learn_cos_neuron`).
+
+    Raises ValueError as the learners do.
+    """
+    bits = _check_problem(problem, problem.activation, bits)
+    prec = _work_prec(bits)
+    return _relation_values(problem, solve_lambda(problem.X, prec), prec)
+
+
 def learn_phase_retrieval(problem: Problem, bits: int | None = None, *,
                           backend: str = "fpylll") -> np.ndarray | None:
     """Recover ``w`` up to sign from the first d + 1 samples of ``y = gamma |<w, x>|`` by LLL.
@@ -267,6 +278,27 @@ def recovery_error(problem: Problem, result) -> float:
     return float(min(np.linalg.norm(v - target), np.linalg.norm(v + target)) / np.linalg.norm(target))
 
 
+def min_bits(problem: Problem, *, high: int | None = None) -> int | None:
+    """The smallest precision at which the learner recovers ``problem`` (error < ``SUCCESS_TOL``),
+    by bisection between the lattice dimension and ``high`` (default: twice :func:`relation_bits`).
+
+    Bisection assumes success is monotone in the bits, which holds for noise-free labels
+    (more bits only separate the planted relation further) but not with noise (the window);
+    returns None if ``high`` itself fails.
+    """
+    lo = lattice_dim(problem.d, problem.activation)
+    hi = high or 2 * relation_bits(problem.d, gamma=problem.gamma, activation=problem.activation)
+    ok = lambda b: recovery_error(problem, learn(problem, b)) < SUCCESS_TOL  # noqa: E731
+    if not ok(hi):
+        return None
+    if ok(lo):
+        return lo
+    while hi - lo > 1:                   # invariant: lo fails, hi succeeds
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi
+
+
 def learn(problem: Problem, bits: int | None = None, *, backend: str = "fpylll"):
     """The learner for ``problem.activation``: :func:`learn_cos_neuron` or :func:`learn_phase_retrieval`."""
     fn = learn_cos_neuron if problem.activation == "cos" else learn_phase_retrieval
@@ -308,5 +340,5 @@ def success_grid(ds, log10_noises, *, activation: str = "cos", gamma: float = 1.
 
 
 __all__ = ["BACKENDS", "auto_bits", "clwe_detect", "learn", "learn_cos_neuron",
-           "learn_phase_retrieval", "noise_bits", "recovery_error", "relation_bits",
-           "relation_norm", "solve_lambda", "success_grid", "success_rate"]
+           "learn_phase_retrieval", "min_bits", "noise_bits", "recovery_error", "relation_bits",
+           "relation_norm", "relation_values", "solve_lambda", "success_grid", "success_rate"]

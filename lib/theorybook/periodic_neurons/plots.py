@@ -85,16 +85,18 @@ def _plane(rows):
     return q.T
 
 
-def plot_basis_2d(basis, reduced, *, ax=None, span: int = 3):
+def plot_basis_2d(basis, reduced, *, ax=None):
     """A rank-2 lattice drawn in its own plane: lattice points, the input basis (grey) and the
     LLL basis (red); the first reduced vector is the integer relation."""
     fig, ax = figure_axis(ax, figsize=(5.0, 5.0))
     P = _plane(reduced)
     red = np.asarray(reduced, dtype=float) @ P.T
-    pts = np.array([i * red[0] + j * red[1] for i in range(-span * 4, span * 4 + 1)
-                    for j in range(-span * 4, span * 4 + 1)])
     orig = np.asarray(basis, dtype=float) @ P.T
     lim = 1.15 * max(np.abs(orig).max(), 1.0)
+    # reduced vectors are nearly orthogonal, so |i| |b1*| <= ~2 lim covers the window
+    span = min(80, int(2 * lim / min(np.linalg.norm(red, axis=1))) + 1)
+    pts = np.array([i * red[0] + j * red[1] for i in range(-span, span + 1)
+                    for j in range(-span, span + 1)])
     keep = np.all(np.abs(pts) <= lim, axis=1)
     ax.scatter(pts[keep, 0], pts[keep, 1], s=6, c="0.5", zorder=1)
     for vecs, color, name in [(orig, "0.4", "input basis"), (red, "C3", "LLL-reduced basis")]:
