@@ -99,11 +99,15 @@ def plot_basis_2d(basis, reduced, *, ax=None):
                     for j in range(-span, span + 1)])
     keep = np.all(np.abs(pts) <= lim, axis=1)
     ax.scatter(pts[keep, 0], pts[keep, 1], s=6, c="0.5", zorder=1)
-    for vecs, color, name in [(orig, "0.4", "input basis"), (red, "C3", "LLL-reduced basis")]:
-        for k, v in enumerate(vecs):
+    for vecs, color, lw, name in [(orig, "0.55", 4.0, "input basis"),
+                                  (red, "crimson", 1.8, "LLL-reduced basis")]:
+        for v in vecs:
             ax.annotate("", xy=v, xytext=(0, 0),
-                        arrowprops=dict(arrowstyle="->", color=color, lw=1.8))
-        ax.plot([], [], color=color, lw=1.8, label=name)
+                        arrowprops=dict(arrowstyle="->", color=color, lw=lw))
+        ax.plot([], [], color=color, lw=lw, label=name)
+    c = list(reduced[0][:-1])
+    ax.annotate(f"relation c = {tuple(c)}", xy=red[0], xytext=(0.5 * red[0] + [0, 0.12 * lim]),
+                color="crimson", fontsize=9, ha="center")
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal",
            xlabel="coordinate in the lattice's plane", ylabel="coordinate in the lattice's plane")
     ax.legend(loc="upper left", fontsize=8)
