@@ -318,3 +318,70 @@ def test_bad_arguments_raise():
         pn.population_loss(1.5, 1.0)
     with pytest.raises(ValueError, match="steps"):
         pn.gradient_descent(p, steps=0)
+
+
+# --- helpers added for the notebooks ----------------------------------------------------------
+
+def test_lll_trace_replays_to_the_output():
+    B = [[1, 1, 1], [-1, 0, 2], [3, 5, 6]]
+    steps = []
+    R = pn.lll(B, delta=0.75, backend="textbook", trace=steps)
+    assert R == [[0, 1, 0], [1, 0, 1], [-1, 0, 2]]      # the classic example's reduced basis
+    assert steps and steps[-1][2] == R
+    assert {move for move, _, _ in steps} == {"reduce", "swap"}
+
+
+def test_min_bits_is_the_threshold():
+    p = pn.sample_problem(5, "cos", seed=0)
+    b = pn.min_bits(p)
+    assert pn.recovery_error(p, pn.learn(p, b)) < pn.SUCCESS_TOL
+    if b > pn.lattice_dim(5, "cos"):
+        assert pn.recovery_error(p, pn.learn(p, b - 1)) >= pn.SUCCESS_TOL
+
+
+def test_relation_values_hold_the_planted_relation():
+    p = pn.sample_problem(6, "cos", gamma=2.0, seed=1)
+    values = pn.relation_values(p, 100)
+    c = plots.planted_relation(p)
+    with mpmath.workprec(300):
+        assert abs(mpmath.fsum(ci * v for ci, v in zip(c, values))) < 1e-25
+
+
+def test_random_overlap_matches_monte_carlo():
+    """Closed form E|<u, w>| against 100k uniform unit vectors, within 4 s.e."""
+    from theorybook.common import sample_sphere
+
+    for d in (2, 10):
+        u = sample_sphere(100_000, d, 0)
+        x = np.abs(u[:, 0])
+        assert abs(x.mean() - pn.random_overlap(d)) < 4 * x.std() / math.sqrt(x.size)
+    assert pn.random_overlap(1) == pytest.approx(1.0)
+
+
+def test_gd_vs_lll_shapes_and_values():
+    res = pn.gd_vs_lll(4, [0.1, 1.0], seeds=range(2), n=40, steps=200)
+    assert res["gd"].shape == res["lll"].shape == (2, 2)
+    assert np.all((0 <= res["gd"]) & (res["gd"] <= 1 + 1e-9))
+    assert np.allclose(res["lll"], 1.0)
+
+
+def test_success_grid_matches_success_rate():
+    grid = pn.success_grid([3, 5], [-math.inf, -4], activation="abs", trials=4)
+    assert grid.shape == (2, 2)
+    assert grid[1, 1] == pn.success_rate(5, 1e-4, "abs", trials=4)
+    assert np.all(grid[:, 0] == 1.0)
+
+
+def test_static_plots_draw():
+    fig = plots.plot_neuron_2d(pn.sample_problem(2, "cos", n=10, seed=0))
+    assert fig.axes and len(fig.axes[0].collections) >= 1
+    plt.close(fig)
+    p1 = pn.sample_problem(1, "abs", seed=4)
+    basis = pn.relation_basis(pn.relation_values(p1, 5), 5)
+    fig = plots.plot_basis_2d(basis, pn.lll(basis))
+    assert any("relation c" in t.get_text() for t in fig.axes[0].texts)
+    plt.close(fig)
+    fig = plots.plot_success_heatmap(np.eye(2), [2, 4], [-8, -4])
+    plt.close(fig)
+    with pytest.raises(ValueError, match="d"):
+        plots.plot_neuron_2d(pn.sample_problem(3, "cos", seed=0))

@@ -14,8 +14,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..common import check_int, check_number, check_seed, jax_key
-from ._problem import Problem
+from ..common import check_int, check_number, check_seed, check_seeds, jax_key
+from ._learn import learn
+from ._problem import Problem, sample_problem
 
 
 def population_loss(rho, gamma: float) -> np.ndarray:
@@ -93,10 +94,6 @@ def gd_vs_lll(d: int, gammas, *, seeds, n: int, steps: int = 2000, lr: float = 0
     Returns ``{"gd": (len(gammas), len(seeds)), "lll": same}``; one problem per (gamma, seed),
     ``sample_problem(d, "cos", gamma, n=n, seed=seed)``. Raises ValueError for bad sizes or seeds.
     """
-    from ._learn import learn
-    from ._problem import sample_problem
-    from ..common import check_seeds
-
     seeds = check_seeds(seeds)
     n = check_int("n", n, low=d + 1)
     out = {"gd": np.zeros((len(gammas), len(seeds))), "lll": np.zeros((len(gammas), len(seeds)))}

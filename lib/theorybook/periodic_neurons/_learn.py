@@ -20,8 +20,8 @@ import math
 import mpmath
 import numpy as np
 
-from ..common import check_choice, check_int, check_number, check_seed, progress, spawn
-from ._lll import BACKENDS, integer_relation, lll, relation_basis
+from ..common import check_choice, check_int, check_seed, progress, spawn
+from ._lll import integer_relation, lll, relation_basis
 from ._problem import ACTIVATIONS, ClweSamples, Problem, _checked, _sample, label_precision
 
 # Our calibration of relation_bits: 2^MARGIN_BITS of room per lattice dimension, plus OFFSET_BITS.
@@ -195,8 +195,7 @@ def learn_phase_retrieval(problem: Problem, bits: int | None = None, *,
     if any(abs(ci) != 1 for ci in c):
         return None
     y = problem.y_exact
-    with mpmath.workprec(prec):
-        v = _solve_w(problem.X, [c[i] * y[i] for i in range(d)], prec)
+    v = _solve_w(problem.X, [c[i] * y[i] for i in range(d)], prec)
     return v / np.linalg.norm(v)
 
 
@@ -223,7 +222,8 @@ def learn_cos_neuron(problem: Problem, bits: int | None = None, *,
         return None
     zeta = _phases(problem.y_exact[:d], prec)
     with mpmath.workprec(prec):
-        v = _solve_w(problem.X, [eps[i] * zeta[i] + k[i] for i in range(d)], prec)
+        rhs = [eps[i] * zeta[i] + k[i] for i in range(d)]
+    v = _solve_w(problem.X, rhs, prec)
     gamma_hat = float(np.linalg.norm(v))
     return v / gamma_hat, gamma_hat
 
@@ -339,6 +339,6 @@ def success_grid(ds, log10_noises, *, activation: str = "cos", gamma: float = 1.
     return np.array(out).reshape(len(ds), len(log10_noises))
 
 
-__all__ = ["BACKENDS", "auto_bits", "clwe_detect", "learn", "learn_cos_neuron",
+__all__ = ["auto_bits", "clwe_detect", "learn", "learn_cos_neuron",
            "learn_phase_retrieval", "min_bits", "noise_bits", "recovery_error", "relation_bits",
            "relation_norm", "relation_values", "solve_lambda", "success_grid", "success_rate"]

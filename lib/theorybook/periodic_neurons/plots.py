@@ -4,7 +4,6 @@ as a module constant beside it (the notebooks and the slider tests import the sa
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 from scipy import stats
 
@@ -49,11 +48,11 @@ def plot_landscape(gammas, *, d: int | None = None, ax=None):
         # <u, w> of a uniform unit u has density (1 - rho^2)^((d - 3)/2) on [-1, 1]
         dens = stats.beta.pdf((rho + 1) / 2, (d - 1) / 2, (d - 1) / 2) / 2
         ax2 = ax.twinx()
-        ax2.fill_between(rho, dens, color="0.85", zorder=0, label=f"random start, d = {d}")
-        ax2.set(ylabel="density of a random start's overlap", ylim=(0, 1.2 * dens.max()))
+        ax2.fill_between(rho, dens, color="0.85", zorder=0)
+        ax2.set(ylabel=f"density of a random start's overlap, d = {d}",
+                ylim=(0, 1.2 * dens.max()))
         ax.set_zorder(ax2.get_zorder() + 1)
         ax.patch.set_visible(False)
-        ax2.legend(loc="lower right", fontsize=8)
     ax.legend(loc="lower left", fontsize=8)
     return fig
 
