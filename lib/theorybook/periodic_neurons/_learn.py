@@ -177,6 +177,14 @@ def relation_values(problem: Problem, bits: int) -> list:
     return _relation_values(problem, solve_lambda(problem.X, prec), prec)
 
 
+def _find_relation(problem: Problem, activation: str, bits, backend: str):
+    """The first LLL vector of the learner's relation lattice, and the working precision."""
+    bits = _check_problem(problem, activation, bits)
+    prec = _work_prec(bits)
+    values = _relation_values(problem, solve_lambda(problem.X, prec), prec)
+    return integer_relation(values, bits, backend=backend), prec
+
+
 def learn_phase_retrieval(problem: Problem, bits: int | None = None, *,
                           backend: str = "fpylll") -> np.ndarray | None:
     """Recover ``w`` up to sign from the first d + 1 samples of ``y = gamma |<w, x>|`` by LLL.
@@ -189,10 +197,8 @@ def learn_phase_retrieval(problem: Problem, bits: int | None = None, *,
     Raises ValueError when ``problem`` is not an "abs" problem, has fewer than d + 1 samples, or
     ``bits`` is below the lattice dimension d + 1 or above the labels' precision minus 64.
     """
-    bits = _check_problem(problem, "abs", bits)
-    d, prec = problem.d, _work_prec(bits)
-    c = integer_relation(_relation_values(problem, solve_lambda(problem.X, prec), prec), bits,
-                         backend=backend)
+    c, prec = _find_relation(problem, "abs", bits, backend)
+    d = problem.d
     if any(abs(ci) != 1 for ci in c):
         return None
     y = problem.y_exact
@@ -214,10 +220,8 @@ def learn_cos_neuron(problem: Problem, bits: int | None = None, *,
 
     Raises ValueError as :func:`learn_phase_retrieval` (lattice dimension 2d + 2).
     """
-    bits = _check_problem(problem, "cos", bits)
-    d, prec = problem.d, _work_prec(bits)
-    c = integer_relation(_relation_values(problem, solve_lambda(problem.X, prec), prec), bits,
-                         backend=backend)
+    c, prec = _find_relation(problem, "cos", bits, backend)
+    d = problem.d
     eps, k = c[: d + 1], c[d + 1:]
     if any(abs(e) != 1 for e in eps):
         return None
@@ -236,7 +240,8 @@ def clwe_detect(samples: ClweSamples, bits: int | None = None, *,
 
     For CLWE, ``gamma <w, y_i> = z_i + k_i`` with integers ``k_i``, so the dependency of the
     ``y_i`` gives that relation, of norm about :func:`relation_norm` ``R``; uniform ``z`` leaves
-    only lattice vectors of length about ``2^(bits/(d+2)) >= 4R``. We accept when the first
+    only lattice vectors of length about ``2^(bits/(d+2))``, above ``2.8 R`` with the automatic
+    bits (:func:`relation_bits`) and longer still by the Gaussian heuristic. We accept when the first
     reduced vector has ``c_1 = ±1`` and length at most ``2R``. Uses the first d + 1 samples.
 
     Raises ValueError for fewer than d + 1 samples, ``bits`` below d + 2 or above the labels'
