@@ -25,7 +25,7 @@ def plot_particles(params, reference=None, *, ax=None, title=None):
         ax.scatter(w[:, 0], w[:, 1], s=2, c="0.6", alpha=0.5, lw=0,
                    label=f"reference, M = {w.shape[0]}")
     a, w = np.asarray(params["a"]), np.asarray(params["w"])
-    ax.scatter(w[:, 0], w[:, 1], s=12 * np.clip(np.abs(a), 0.1, 4), c=np.where(a > 0, "C3", "C0"),
+    ax.scatter(w[:, 0], w[:, 1], s=12 * np.clip(np.abs(a), 0.1, 4), c=np.where(a > 0, "tab:red", "tab:blue"),
                alpha=0.8, lw=0, label=f"width m = {a.size} (red: a > 0)")
     ax.set(xlabel=r"$w_i\cdot e_1$", ylabel=r"$w_i\cdot e_2$", title=title)
     ax.legend(fontsize=7, loc="lower left")
@@ -123,7 +123,6 @@ def particles_frame(activation="relu", target="fast", width=64, reference_width=
     times = lr * (steps // 50) * np.arange(51)
     plot_losses(times, curves, float(np.mean(task.y_test**2)), ax=b)
     b.set_ylabel("test MSE (log)")
-    fig.tight_layout()
     return fig
 
 
@@ -157,7 +156,6 @@ def gap_frame(width=64, target="fast"):
           title=f"m = {width}, M = {res.reference_width}, {target} target")
     a.legend(fontsize=7)
     plot_losses(res.times, {"reference (test)": res.mf_loss}, res.zero_loss, ax=b)
-    fig.tight_layout()
     return fig
 
 
