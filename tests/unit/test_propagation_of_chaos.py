@@ -211,7 +211,8 @@ def test_width_gap_result_fields():
     assert res.gap.shape == res.gap_stderr.shape == (2, 3)
     assert res.gap_seeds.shape == (2, 2, 3) and res.mf_loss.shape == (3,)
     np.testing.assert_allclose(res.gap, res.gap_seeds.mean(axis=1))
-    assert res.zero_loss == pytest.approx(float(np.mean(poc.make_task(8, 256, 1000).y_test.astype(float) ** 2)))
+    y_test = poc.make_task(8, 256, 1000).y_test.astype(float)
+    assert res.zero_loss == pytest.approx(float(np.mean(y_test**2)))
     one = poc.width_gap([4, 8], 16, 8, "fast", 0.1, 20, range(1), 10)
     np.testing.assert_allclose(one.gap_seeds[:, 0], res.gap_seeds[:, 0], rtol=1e-6)
 
@@ -238,9 +239,11 @@ def test_particles_frame_finite(activation, target):
 
 
 @SLOW
-@given(width=st.sampled_from(plots.GAP_GRID["width"]), target=st.sampled_from(["fast"]))
-def test_gap_frame_finite(width, target):
-    _finite_figure(plots.gap_frame(width=width, target=target))
+@given(width=st.sampled_from(plots.GAP_GRID["width"]))
+def test_gap_frame_finite(width):
+    """Every width of the grid on the fast target (the slow target's block run costs another
+    13 s; notebook 2 renders it)."""
+    _finite_figure(plots.gap_frame(width=width, target="fast"))
 
 
 @SLOW

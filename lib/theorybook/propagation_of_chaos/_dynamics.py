@@ -33,9 +33,8 @@ from jax import lax
 from theorybook.common import (check_array, check_choice, check_int, check_number, check_seeds,
                                jax_key, mean_se)
 
-from ._model import (ACTIVATIONS, SCALINGS, TARGETS, Task, _forward, _init, _out_scale,
-                     _sigma, _sigma_prime, check_params, make_task, second_moment,
-                     weight_movement)
+from ._model import (ACTIVATIONS, SCALINGS, TARGETS, Task, _init, _out_scale, _sigma,
+                     _sigma_prime, check_params, make_task, second_moment, weight_movement)
 
 
 def _scales(widths, scaling):
@@ -119,6 +118,12 @@ def _check_schedule(lr, steps, record_every):
     if steps % record_every:
         raise ValueError(f"record_every must divide steps={steps}, got {record_every}")
     return lr, steps, record_every
+
+
+def _check_widths(widths) -> list[int]:
+    if isinstance(widths, (int, np.integer)) or len(widths) == 0:
+        raise ValueError(f"widths must be a non-empty sequence of integers, got {widths!r}")
+    return [check_int("widths", m, low=1) for m in widths]
 
 
 def _check_data(X, y, d):
@@ -255,9 +260,7 @@ def width_gap(widths: Sequence[int], reference_width: int, d: int, task, lr: flo
     References: Glasgow & Bruna, arXiv:2605.22010 (Theorem: the gap's sup over t ≲ poly(d)
     m^{-min(1, c/6)}). Shown in: book/propagation_of_chaos/02_propagation_of_chaos.ipynb.
     """
-    if isinstance(widths, (int, np.integer)) or len(widths) == 0:
-        raise ValueError(f"widths must be a non-empty sequence of integers, got {widths!r}")
-    widths = [check_int("widths", m, low=1) for m in widths]
+    widths = _check_widths(widths)
     M = check_int("reference_width", reference_width, low=max(widths))
     d = check_int("d", d, low=2)
     task = _task(task, d)
@@ -322,19 +325,20 @@ def movement_by_width(widths: Sequence[int], task, *, lr: float, steps: int, see
     """
     if not isinstance(task, Task):
         raise ValueError(f"task must be a Task from make_task, got {task!r}")
-    if isinstance(widths, (int, np.integer)) or len(widths) == 0:
-        raise ValueError(f"widths must be a non-empty sequence of integers, got {widths!r}")
-    widths = [check_int("widths", m, low=1) for m in widths]
+    widths = _check_widths(widths)
     lr, steps, _ = _check_schedule(lr, steps, steps)
     seeds = check_seeds(seeds)
     activation = check_choice("activation", activation, ACTIVATIONS)
     scaling = check_choice("scaling", scaling, SCALINGS)
     p0, p1, _, _ = _train_seeds(_seed_keys(seeds, [(2, m) for m in widths]), task, lr, widths,
                                 steps, steps, activation, scaling)
-    w0, w1 = np.asarray(p0["w"], np.float64), np.asarray(p1["w"], np.float64)   # (S, P, d)
     bounds = np.cumsum([0] + widths)
-    moves = np.array([[np.linalg.norm(w1[s, lo:hi] - w0[s, lo:hi]) / np.linalg.norm(w0[s, lo:hi])
-                       for lo, hi in zip(bounds[:-1], bounds[1:])] for s in range(len(seeds))])
+
+    def network(p, s, k):                                  # network k of seed s, as params
+        return {n: p[n][s, bounds[k]:bounds[k + 1]] for n in ("a", "w")}
+
+    moves = np.array([[weight_movement(network(p0, s, k), network(p1, s, k))
+                       for k in range(len(widths))] for s in range(len(seeds))])
     if len(seeds) == 1:
         return moves[0], np.full(len(widths), np.nan)
     return mean_se(moves, axis=0)
