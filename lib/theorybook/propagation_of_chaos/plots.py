@@ -49,7 +49,8 @@ def plot_losses(times, losses: dict, zero_loss: float, *, ax=None, bands: dict |
 
 def plot_movement(widths, movements: dict, *, ax=None):
     r"""Relative weight movement :math:`\|W(T)-W(0)\|_F/\|W(0)\|_F` against m (log-log), one line
-    per scaling (``movements[label] = (mean, se)``), with a slope −1/2 guide."""
+    per scaling (``movements[label] = (mean, se)``), with a slope −1/2 guide through the first
+    point of the last line (the lazy scaling in the notebook)."""
     fig, ax = figure_axis(ax)
     widths = np.asarray(widths, float)
     for label, (mean, se) in movements.items():
