@@ -67,7 +67,8 @@ def main():
         rows.append((m, total / t_vmap, total / t_loop, total / t_np,
                      f"{t_loop / t_vmap:.3g}", f"{t_np / t_vmap:.3g}", f"{diff:.1e}"))
     header = ["width m", "steps/s, JAX vmap over 4 seeds", "steps/s, JAX loop over seeds",
-              "steps/s, numpy", "loop / vmap time", "numpy / vmap time", "max abs. difference of W, JAX f32 vs numpy f64"]
+              "steps/s, numpy", "loop / vmap time", "numpy / vmap time",
+              "max abs. difference of W, JAX f32 vs numpy f64"]
     body = (f"**Mean-field GD** (d = 8, N = 256, {len(SEEDS)} seeds, {STEPS} full-batch steps, "
             "ReLU; one step of one network counts as one step). Compile time excluded.\n\n"
             + markdown_table(header, rows))
