@@ -11,7 +11,7 @@ from scipy import special
 
 from theorybook.common import check_choice, check_int, check_number, mean_se, rng, sample_sphere
 
-from ._core import LAWS, _moment, nearest_sq_distance, sample_law
+from ._core import LAWS, _moment, check_setting, nearest_sq_distance, sample_law
 
 
 # --------------------------------------------------------------------------- extreme values
@@ -129,10 +129,7 @@ def zador(n, d, *, s=2, law="normal") -> tuple[float, float]:
     Raises:
         ValueError: naming ``n``, ``d``, ``s`` or ``law``.
     """
-    n = check_int("n", n, low=1)
-    d = check_int("d", d, low=2)
-    s = check_number("s", s, low=0, low_open=True)
-    law = check_choice("law", law, LAWS)
+    n, d, law, s = check_setting(n, d, law, s)
     k = d - 1 if law == "sphere" else d
     log_vk = _log_ball_volume(k)
     if law == "normal":

@@ -32,6 +32,14 @@ _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(12)
 _GL20 = np.polynomial.legendre.leggauss(20)
 
 
+def check_setting(n, d, law, s) -> tuple[int, int, str, float]:
+    """The chapter's setting, checked with :mod:`theorybook.common`: ``n`` >= 1 design points,
+    ``d`` >= 2 (the Beta(δ, δ) law of Proposition 2.1 needs δ = (d − 1)/2 > 0), ``law`` one of
+    :data:`LAWS`, ``s`` > 0. Returns ``(n, d, law, s)`` converted."""
+    return (check_int("n", n, low=1), check_int("d", d, low=2), check_choice("law", law, LAWS),
+            check_number("s", s, low=0, low_open=True))
+
+
 # --------------------------------------------------------------------------- target laws
 def radial_moments(law: str, d: int) -> tuple[float, float]:
     r"""(E‖U‖, E‖U‖²) of the target law at the paper's unit scale (Section 2, eq. 28).
@@ -253,10 +261,7 @@ def distortion(r, n, d, *, law="normal", s=2, method="exact", samples=20_000, qu
         ValueError: naming ``r``, ``n``, ``d``, ``s``, ``law``, ``method`` or ``samples``.
     """
     r = check_number("r", r, low=0)
-    n = check_int("n", n, low=1)
-    d = check_int("d", d, low=2)
-    s = check_number("s", s, low=0, low_open=True)
-    law = check_choice("law", law, LAWS)
+    n, d, law, s = check_setting(n, d, law, s)
     if check_choice("method", method, ("exact", "mc")) == "exact":
         return _distortion_exact(r, n, d, law, s)
     samples = check_int("samples", samples, low=1)
@@ -278,10 +283,7 @@ def optimal_radius(n, d, *, law="normal", s=2) -> tuple[float, float]:
     """
     from scipy.optimize import minimize_scalar
 
-    n = check_int("n", n, low=1)
-    d = check_int("d", d, low=2)
-    s = check_number("s", s, low=0, low_open=True)
-    law = check_choice("law", law, LAWS)
+    n, d, law, s = check_setting(n, d, law, s)
     if s == 2.0:
         m1, m2 = _moment(law, d, 1), _moment(law, d, 2)
         a = m1 * (1.0 - 2.0 * beta_min_mean(n, d))

@@ -34,7 +34,7 @@ from scipy.optimize import minimize_scalar
 
 from theorybook.common import check_array, check_choice, check_int, check_number
 
-from ._core import LAWS, optimal_radius, radial_nodes
+from ._core import LAWS, check_setting, optimal_radius, radial_nodes
 
 _GL8 = np.polynomial.legendre.leggauss(8)
 
@@ -118,9 +118,7 @@ def _base_problem(d: int, law: str, s: float, rho_max: float, t_panels: int) -> 
 
 
 def _setup(n, d, law, s, grid, t_panels):
-    n, d = check_int("n", n, low=1), check_int("d", d, low=2)
-    law = check_choice("law", law, LAWS)
-    s = check_number("s", s, low=0, low_open=True)
+    n, d, law, s = check_setting(n, d, law, s)
     grid = _default_grid(law) if grid is None else _radii("grid", grid)
     t_panels = check_int("t_panels", t_panels, low=4)
     prob = _problem(n, d, law, s, float(grid.max()) + 1e-12, t_panels)
