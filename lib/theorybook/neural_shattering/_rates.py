@@ -93,9 +93,9 @@ def rate_sweep(ds, ns, *, lr: float = 0.2, weight_decay: float = 0.0, width_mult
                clip: float = 50.0, decay_biases: bool = False, float64: bool = True) -> RateSweep:
     r"""In-sample MSE of GD-trained two-layer nets against n, for each d (paper Fig. 2, §4).
 
-    For each d and n and each seed (the run's own seed is :func:`run_seed`): data :math:`x \sim U(B_1^d)`, :math:`y = f_0(x) + N(0,\sigma^2)`
-    (:func:`make_dataset`), a Kaiming-initialised net of width ``width_multiple * n`` (paper: 4n),
-    ``steps`` full-batch GD steps (:func:`train_gd`), then the MSE against :math:`f_0` at the
+    For each d and n and each seed (the run's own seed is :func:`run_seed`): data
+    :math:`x \sim U(B_1^d)`, :math:`y = f_0(x) + N(0,\sigma^2)` (:func:`make_dataset`), a
+    Kaiming-initialised net of width ``width_multiple * n`` (paper: 4n), ``steps`` full-batch GD steps (:func:`train_gd`), then the MSE against :math:`f_0` at the
     training inputs. The seeds of one (d, n) run as one ``vmap``-ped, jitted computation.
     Paper: n in {32,...,512}, d in {1,...,5}, sigma = 1, GD lr 0.2 vs lr 0.01 + weight decay 0.1,
     5 seeds, median; the number of steps is not reported. ``float64=False`` trains in float32
