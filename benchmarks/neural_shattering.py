@@ -12,7 +12,8 @@ Run: ``.venv/bin/python benchmarks/neural_shattering.py`` (writes results/neural
 from __future__ import annotations
 
 import contextlib
-import math
+import sys
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -24,26 +25,14 @@ from theorybook import neural_shattering as ns
 from theorybook.neural_shattering._model import _loss, _x64
 from theorybook.neural_shattering._rates import _batched
 
-
-def numpy_gd(p, X, y, lr, steps, clip=50.0):
-    """The same update as ``train_gd`` (no weight decay), written with numpy."""
-    p = {k: np.array(v) for k, v in p.items()}
-    n = len(y)
-    for _ in range(steps):
-        z = X @ p["w"].T - p["b"]
-        h = np.maximum(z, 0)
-        r = (h @ p["v"] + p["beta"] - y) / n
-        act = (z > 0) * p["v"] * r[:, None]
-        g = {"w": act.T @ X, "b": -act.sum(0), "v": h.T @ r, "beta": r.sum()}
-        c = min(1.0, clip / math.sqrt(sum(float(np.sum(a * a)) for a in g.values())))
-        for k in p:
-            p[k] = p[k] - lr * c * g[k]
-    return p
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _reference import relu_gd  # noqa: E402  (the numpy reference the unit tests use)
 
 
-def bench_gd(width=512, n=256, d=5, seeds=4, steps=200):
-    data = [ns.make_dataset(n, d, 1.0, seed=s) for s in range(seeds)]
-    nets = [ns.init_network(width, d, seed=s) for s in range(seeds)]
+def bench_gd(width=512, n=256, d=5, seeds=range(4), steps=200):
+    data = [ns.make_dataset(n, d, noise=1.0, seed=s) for s in seeds]
+    nets = [ns.init_network(width, d, seed=s) for s in seeds]
+    count = len(nets)
     rows = []
     for float64 in (True, False):
         dtype = jnp.float64 if float64 else jnp.float32
@@ -57,16 +46,17 @@ def bench_gd(width=512, n=256, d=5, seeds=4, steps=200):
                 return jax.block_until_ready(_batched(params, X, y, f0, 0.2, 0.0, steps, False, 50.0))
 
             t = timeit(run, repeat=3)
-        rows.append((f"JAX jit + vmap over {seeds} seeds, float{64 if float64 else 32}",
-                     t, seeds * steps / t))
-    t_np = timeit(lambda: [numpy_gd(p, r[0], r[1], 0.2, steps) for p, r in zip(nets, data)],
+        rows.append((f"JAX jit + vmap over {count} seeds, float{64 if float64 else 32}",
+                     t, count * steps / t))
+    gd = dict(lr=0.2, steps=steps, clip=50.0)  # the numpy reference of the unit tests
+    t_np = timeit(lambda: [relu_gd(p, r[0], r[1], **gd) for p, r in zip(nets, data)],
                   repeat=3, warmup=0)
-    rows.append((f"numpy, loop over {seeds} seeds, float64", t_np, seeds * steps / t_np))
+    rows.append((f"numpy, loop over {count} seeds, float64", t_np, count * steps / t_np))
     # agreement of the two implementations after `steps` steps (seed 0)
-    ref = numpy_gd(nets[0], data[0][0], data[0][1], 0.2, steps)
-    out, _ = ns.train_gd(nets[0], data[0][0], data[0][1], 0.2, steps, sharpness_iters=0)
+    ref = relu_gd(nets[0], data[0][0], data[0][1], **gd)
+    out, _ = ns.train_gd(nets[0], data[0][0], data[0][1], lr=0.2, steps=steps, sharpness_iters=0)
     diff = max(float(np.max(np.abs(out[k] - ref[k]))) for k in ref)
-    table = markdown_table(["implementation", f"seconds for {steps} steps x {seeds} seeds",
+    table = markdown_table(["implementation", f"seconds for {steps} steps x {count} seeds",
                             "GD steps per second", "speed-up over numpy"],
                            [(name, t, sps, sps / rows[-1][2]) for name, t, sps in rows])
     return table, diff
@@ -75,9 +65,9 @@ def bench_gd(width=512, n=256, d=5, seeds=4, steps=200):
 def bench_sharpness(configs=((64, 2, 64), (256, 2, 128), (256, 10, 64))):
     rows = []
     for n, d, width in configs:
-        X, y, _ = ns.make_dataset(n, d, 1.0, seed=0)
+        X, y, _ = ns.make_dataset(n, d, noise=1.0, seed=0)
         p = ns.init_network(width, d, seed=0)
-        p, _ = ns.train_gd(p, X, y, 0.4, 500, sharpness_iters=0)  # a trained, not random, network
+        p, _ = ns.train_gd(p, X, y, lr=0.4, steps=500, sharpness_iters=0)  # a trained network
         lam = ns.sharpness(p, X, y, iters=300)
         t_hvp = timeit(lambda: ns.sharpness(p, X, y, iters=300), repeat=3)
         with _x64():

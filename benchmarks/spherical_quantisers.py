@@ -32,17 +32,18 @@ def exact_vs_mc():
     cases = [("normal", 2, 100, 10), ("normal", 2, 1000, 50), ("ball", 1, 1000, 20),
              ("normal", 4, 1000, 20), ("sphere", 10, 100, 50), ("normal", 3, 500, 10)]
     for law, s, n, d in cases:
-        r = sq.optimal_radius(n, d, law, 2)[0]
+        r = sq.optimal_radius(n, d, law=law)[0]
 
         def exact():
             _zeta_nodes.cache_clear()          # time the whole computation, not a cache hit
-            return sq.distortion(r, n, d, law, s)
+            return sq.distortion(r, n, d, law=law, s=s)
 
         t_exact = timeit(exact, repeat=5)
         value = exact()
         samples = 4000
         start = time.perf_counter()
-        est, se = sq.distortion(r, n, d, law, s, method="mc", samples=samples, quantisers=20, seed=0)
+        est, se = sq.distortion(r, n, d, law=law, s=s, method="mc", samples=samples,
+                                 quantisers=20, seed=0)
         t_mc = time.perf_counter() - start
         t_mc_matched = t_mc * (se / (EXACT_REL * value)) ** 2
         rows.append((law, s, n, d, t_exact * 1e3, t_mc, round((est - value) / se, 2), se / value,
@@ -57,7 +58,7 @@ def exact_only():
     for law, s, n, d in [("normal", 2, 10**6, 1000), ("normal", 4, 10**6, 1000), ("ball", 1, 10**5, 200)]:
         def exact():
             _zeta_nodes.cache_clear()
-            return sq.distortion(0.5, n, d, law, s)
+            return sq.distortion(0.5, n, d, law=law, s=s)
 
         rows.append((law, s, n, d, timeit(exact, repeat=3) * 1e3, exact()))
     return markdown_table(["law", "s", "n", "d", "exact (ms)", "D at r = 0.5"], rows)
@@ -65,16 +66,16 @@ def exact_only():
 
 def radius_vs_kmeans():
     rows = []
-    sq.kmeans_distortion(4, 2, "normal", seed=0)      # warm-up: scikit-learn's first call
+    sq.kmeans_distortion(4, 2, law="normal", seed=0)      # warm-up: scikit-learn's first call
     for n, d in [(16, 8), (64, 8), (256, 8), (100, 20)]:
         def opt():
             _zeta_nodes.cache_clear()
-            return sq.optimal_radius(n, d, "normal", 2)
+            return sq.optimal_radius(n, d, law="normal")
 
         t_opt = timeit(opt, repeat=5)
-        D = sq.optimal_radius(n, d, "normal", 2)[1]
+        D = sq.optimal_radius(n, d, law="normal")[1]
         start = time.perf_counter()
-        km = sq.kmeans_distortion(n, d, "normal", seed=0)
+        km = sq.kmeans_distortion(n, d, law="normal", seed=0)
         t_km = time.perf_counter() - start
         rows.append((n, d, t_opt * 1e3, t_km, D, km, D / km, f"{t_km / t_opt:.3g}"))
     header = ["n", "d", "optimal_radius (ms)", "k-means (s)", "D* sphere", "k-means D", "D*/k-means",

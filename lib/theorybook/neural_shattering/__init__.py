@@ -12,15 +12,19 @@ Public API (fixed by the chapter issue):
 - :func:`sharpness`, :func:`vg_seminorm`, :func:`weight_function`, :func:`population_weight`
 - :func:`activation_rates`, :func:`rate_sweep` (returns :class:`RateSweep`)
 
-Extras: :func:`activation_classes`, :func:`make_target`, :func:`sample_ball`, :func:`training_loss`, :func:`neuron_norms`,
-:func:`thm32_bound`, :func:`loglog_slope`; plot functions in :mod:`.plots`.
+Extras: :func:`activation_classes`, :func:`make_target`, :func:`training_loss`,
+:func:`neuron_norms`, :func:`pad_inputs`, :func:`thm32_bound`, :func:`loglog_slope`,
+:func:`run_seed`; ``sample_ball`` is :func:`theorybook.common.sample_ball`, re-exported; plot
+functions and explore frames in :mod:`.plots`.
 """
 
+from theorybook.common import sample_ball
+
 from . import plots
-from ._data import make_dataset, make_target, sample_ball
-from ._model import (activation_classes, activation_rates, init_network, neuron_norms, predict,
-                     sharpness, thm32_bound, train_gd, training_loss)
-from ._rates import RateSweep, loglog_slope, rate_sweep
+from ._data import make_dataset, make_target
+from ._model import (activation_classes, activation_rates, init_network, neuron_norms,
+                     pad_inputs, predict, sharpness, thm32_bound, train_gd, training_loss)
+from ._rates import RateSweep, loglog_slope, rate_sweep, run_seed
 from ._weight import population_weight, vg_seminorm, weight_function
 
 __all__ = [
@@ -32,10 +36,12 @@ __all__ = [
     "make_dataset",
     "make_target",
     "neuron_norms",
+    "pad_inputs",
     "plots",
     "population_weight",
     "predict",
     "rate_sweep",
+    "run_seed",
     "sample_ball",
     "sharpness",
     "thm32_bound",

@@ -1,4 +1,10 @@
-"""Synthetic data of the paper's experiments: inputs uniform in the unit ball, noisy targets."""
+"""Synthetic data of the paper's experiments: inputs uniform in the unit ball, noisy targets.
+
+Inputs come from :func:`theorybook.common.sample_ball` (re-exported as ``sample_ball``): a
+uniform direction times the radius :math:`U^{1/d}`, the paper's :math:`x \\sim U(B_1^d)` (§4); a
+point on the sphere instead would change the phenomenon (data on the sphere are easier to
+shatter, arXiv:2510.18120).
+"""
 
 from __future__ import annotations
 
@@ -6,28 +12,11 @@ from typing import Callable
 
 import numpy as np
 
+from theorybook.common import check_choice, check_int, check_number, sample_ball, spawn
+
 TARGETS = ("linear", "holder")
-
-
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_seed(seed) -> int:
-    return _check_int("seed", seed, 0)
-
-
-def sample_ball(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
-    r"""``n`` points uniform in the unit ball :math:`B_1^d` (paper §4: :math:`x \sim U(B_1^d)`).
-
-    A uniform direction times the radius :math:`r = U^{1/d}`; a point on the sphere instead would
-    change the phenomenon (data on the sphere are easier to shatter, arXiv:2510.18120).
-    """
-    z = rng.standard_normal((n, d))
-    z /= np.linalg.norm(z, axis=1, keepdims=True)
-    return z * rng.uniform(size=(n, 1)) ** (1.0 / d)
+# make_dataset's three independent streams, spawned from its seed (SeedSequence.spawn).
+_INPUTS, _NOISE, _TARGET = range(3)
 
 
 def make_target(d: int, target: str = "linear", seed: int = 0) -> Callable[[np.ndarray], np.ndarray]:
@@ -38,28 +27,30 @@ def make_target(d: int, target: str = "linear", seed: int = 0) -> Callable[[np.n
     - ``"holder"`` (App. A.7, Figs. 13-15): :math:`f_0(x) = \frac1d\sum_{j=1}^d |u_j^\top x|^{1/2} + 1`
       with unit vectors :math:`u_j` drawn from ``seed``.
 
+    The draw uses the target stream of ``seed`` (the third of ``common.spawn(seed, 3)``), so
+    ``make_target(d, target, seed)`` is the target behind ``make_dataset(..., seed=seed)``.
+
     Raises:
         ValueError: ``d`` not a positive integer, ``target`` not one of ``"linear"``, ``"holder"``.
     """
-    d = _check_int("d", d, 1)
-    if target not in TARGETS:
-        raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
-    rng = np.random.default_rng([_check_seed(seed), 7919])
+    d = check_int("d", d, low=1)
+    target = check_choice("target", target, TARGETS)
+    g = spawn(seed, 3)[_TARGET]
     if target == "linear":
-        w = rng.standard_normal(d)
+        w = g.standard_normal(d)
         w /= np.linalg.norm(w)
         return lambda X: np.asarray(X, dtype=np.float64) @ w
-    U = rng.standard_normal((d, d))
+    U = g.standard_normal((d, d))
     U /= np.linalg.norm(U, axis=1, keepdims=True)
     return lambda X: np.mean(np.sqrt(np.abs(np.asarray(X, dtype=np.float64) @ U.T)), axis=1) + 1.0
 
 
-def make_dataset(n: int, d: int, noise: float, target: str = "linear", seed: int = 0):
+def make_dataset(n: int, d: int, *, noise: float, target: str = "linear", seed: int = 0):
     r"""Training data of the paper (§4): :math:`x_i \sim U(B_1^d)`, :math:`y_i = f_0(x_i) + \epsilon_i`,
     :math:`\epsilon_i \sim N(0, \sigma^2)` with :math:`\sigma` = ``noise``.
 
-    The target :math:`f_0` (see :func:`make_target`) depends on ``seed`` only through a stream
-    separate from the inputs and the noise, so the three draws never share randomness.
+    Inputs, noise and the target :math:`f_0` (see :func:`make_target`) come from three streams
+    spawned from ``seed``, so the three draws never share randomness.
 
     Returns:
         ``(X, y, f0_values)``: float64 arrays of shapes (n, d), (n,), (n,).
@@ -68,14 +59,11 @@ def make_dataset(n: int, d: int, noise: float, target: str = "linear", seed: int
         ValueError: ``n`` or ``d`` not a positive integer, ``noise`` negative or not finite,
             ``target`` unknown, ``seed`` not a non-negative integer.
     """
-    n = _check_int("n", n, 1)
-    d = _check_int("d", d, 1)
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    seed = _check_seed(seed)
+    n, d = check_int("n", n, low=1), check_int("d", d, low=1)
+    noise = check_number("noise", noise, low=0)
     f0 = make_target(d, target, seed)
-    x_rng, noise_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
-    X = sample_ball(n, d, x_rng)
+    streams = spawn(seed, 3)
+    X = sample_ball(n, d, streams[_INPUTS])
     f0_values = f0(X)
-    y = f0_values + float(noise) * noise_rng.standard_normal(n)
+    y = f0_values + noise * streams[_NOISE].standard_normal(n)
     return X, y, f0_values

@@ -21,7 +21,7 @@ import numpy as np
 from jax import lax
 from jax.flatten_util import ravel_pytree
 
-from ._data import _check_int, _check_seed
+from theorybook.common import check_array, check_int, check_number, jax_key, rng
 
 KEYS = ("w", "b", "v", "beta")
 
@@ -54,31 +54,36 @@ def _as_params(params) -> dict:
 
 
 def _as_X(X, d: int | None = None) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[0] < 1:
-        raise ValueError(f"X must have shape (n, d) with n >= 1, got {X.shape}")
-    if d is not None and X.shape[1] != d:
-        raise ValueError(f"X has {X.shape[1]} columns but the network has input dimension {d}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite")
+    """Inputs (n, d) with n >= 1 (d: the network's input dimension, when given)."""
+    X = check_array("X", X, shape=(None, d))
+    if X.shape[0] < 1:
+        raise ValueError(f"X must have at least one row, got shape {X.shape}")
     return X
 
 
-def _as_y(y, n: int, name: str = "y") -> np.ndarray:
-    y = np.asarray(y, dtype=np.float64)
-    if y.shape != (n,):
-        raise ValueError(f"{name} must have shape ({n},), got {y.shape}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"{name} must be finite")
-    return y
+def _start_vector(params: dict, seed: int):
+    """The power iteration's random start, one entry per parameter (``jax_key(seed)``)."""
+    size = sum(a.size for a in params.values())
+    return jax.random.normal(jax_key(seed), (size,), jnp.float64)
 
 
-def _positive(name: str, value, allow_zero: bool = False) -> float:
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return float(value)
+def pad_inputs(X, params: dict, dim: int):
+    r"""Inputs and first-layer weights padded with zero coordinates up to ``dim`` columns.
+
+    The padded weights never touch the data (their gradient is :math:`\sum_i x_{ij} \cdots = 0`),
+    so the network, its training and the gradient norm used for clipping are exactly those of
+    the unpadded one; padding lets runs of several dimensions share one compiled kernel.
+
+    Returns:
+        ``(X_padded, params_padded)`` (a new dict; ``params`` is unchanged).
+
+    Raises:
+        ValueError: malformed ``X`` or ``params``; ``dim`` below the input dimension.
+    """
+    p = _as_params(params)
+    X = _as_X(X, p["w"].shape[1])
+    extra = check_int("dim", dim, low=X.shape[1]) - X.shape[1]
+    return np.pad(X, ((0, 0), (0, extra))), dict(p, w=np.pad(p["w"], ((0, 0), (0, extra))))
 
 
 # --------------------------------------------------------------------------- the network
@@ -96,13 +101,12 @@ def init_network(width: int, d: int, seed: int = 0) -> dict:
     Raises:
         ValueError: ``width`` or ``d`` not a positive integer, ``seed`` not a non-negative integer.
     """
-    K = _check_int("width", width, 1)
-    d = _check_int("d", d, 1)
-    rng = np.random.default_rng([_check_seed(seed), 104729])
+    K, d = check_int("width", width, low=1), check_int("d", d, low=1)
+    g = rng(seed)
     return {
-        "w": rng.standard_normal((K, d)) * np.sqrt(2.0 / d),
-        "b": rng.uniform(-1, 1, K) / np.sqrt(d),
-        "v": rng.uniform(-1, 1, K) / np.sqrt(K),
+        "w": g.standard_normal((K, d)) * np.sqrt(2.0 / d),
+        "b": g.uniform(-1, 1, K) / np.sqrt(d),
+        "v": g.uniform(-1, 1, K) / np.sqrt(K),
         "beta": np.float64(0.0),
     }
 
@@ -129,7 +133,7 @@ def predict(params: dict, X) -> np.ndarray:
 def training_loss(params: dict, X, y) -> float:
     r"""The paper's loss :math:`L(\theta) = \frac{1}{2n}\sum_i (f_\theta(x_i) - y_i)^2` (§2)."""
     X = _as_X(X)
-    r = predict(params, X) - _as_y(y, X.shape[0])
+    r = predict(params, X) - check_array("y", y, shape=(X.shape[0],))
     return float(0.5 * np.mean(r * r))
 
 
@@ -182,7 +186,7 @@ def _sharpness_kernel(p, X, y, v0, iters):
     return _top_eigenvalue(hvp, v0, iters)
 
 
-def sharpness(params: dict, X, y, iters: int = 300, seed: int = 0) -> float:
+def sharpness(params: dict, X, y, *, iters: int = 300, seed: int = 0) -> float:
     r"""Sharpness :math:`\lambda_{\max}(\nabla^2 L(\theta))` of the unregularised loss (§2, Prop. 2.1).
 
     Power iteration on exact Hessian-vector products (forward-over-reverse autodiff, float64;
@@ -195,13 +199,11 @@ def sharpness(params: dict, X, y, iters: int = 300, seed: int = 0) -> float:
     """
     p = _as_params(params)
     X = _as_X(X, p["w"].shape[1])
-    y = _as_y(y, X.shape[0])
-    iters = _check_int("iters", iters, 1)
-    size = sum(a.size for a in p.values())
-    v0 = np.random.default_rng([_check_seed(seed), 2]).standard_normal(size)
+    y = check_array("y", y, shape=(X.shape[0],))
+    iters = check_int("iters", iters, low=1)
     with _x64():
         return float(_sharpness_kernel(jax.tree.map(jnp.asarray, p), jnp.asarray(X),
-                                       jnp.asarray(y), jnp.asarray(v0), iters))
+                                       jnp.asarray(y), _start_vector(p, seed), iters))
 
 
 def thm32_bound(lam_max: float, loss: float, R: float = 1.0) -> float:
@@ -210,11 +212,9 @@ def thm32_bound(lam_max: float, loss: float, R: float = 1.0) -> float:
     It bounds the weighted seminorm :math:`|f_\theta|_{V_g}` (see :func:`vg_seminorm`) for every
     :math:`\theta`, trained or not, when the inputs lie in the ball of radius ``R``.
     """
-    lam_max = float(lam_max)
-    if not math.isfinite(lam_max):
-        raise ValueError(f"lam_max must be finite, got {lam_max!r}")
-    loss = _positive("loss", loss, allow_zero=True)
-    R = _positive("R", R)
+    lam_max = check_number("lam_max", lam_max)
+    loss = check_number("loss", loss, low=0)
+    R = check_number("R", R, low=0, low_open=True)
     return lam_max / 2 - 0.5 + (R + 1) * math.sqrt(2 * loss)
 
 
@@ -265,8 +265,8 @@ def _train_kernel(p, X, y, f0, v0, lr, weight_decay, steps, every, sharp_iters, 
                *(jnp.concatenate([jnp.atleast_1d(a), b]) for a, b in zip(first, rec[1:])))
 
 
-def train_gd(params: dict, X, y, lr: float, steps: int, weight_decay: float = 0.0,
-             clip: float | None = 50.0, record_every: int | None = None, *, f0=None,
+def train_gd(params: dict, X, y, *, lr: float, steps: int, weight_decay: float = 0.0,
+             clip: float | None = 50.0, record_every: int | None = None, f0=None,
              sharpness_iters: int = 20, decay_biases: bool = False, seed: int = 0,
              float64: bool = True):
     r"""Full-batch gradient descent on :math:`L(\theta) = \frac1{2n}\sum_i(f_\theta(x_i)-y_i)^2` (§2, §4).
@@ -305,17 +305,18 @@ def train_gd(params: dict, X, y, lr: float, steps: int, weight_decay: float = 0.
     """
     p = _as_params(params)
     X = _as_X(X, p["w"].shape[1])
-    y = _as_y(y, X.shape[0])
-    f0_arr = np.full_like(y, np.nan) if f0 is None else _as_y(f0, X.shape[0], "f0")
-    lr = _positive("lr", lr)
-    steps = _check_int("steps", steps, 1)
-    weight_decay = _positive("weight_decay", weight_decay, allow_zero=True)
-    clip = np.inf if clip is None else _positive("clip", clip)
-    every = max(1, steps // 100) if record_every is None else _check_int("record_every", record_every, 1)
-    sharpness_iters = _check_int("sharpness_iters", sharpness_iters, 0)
-    size = sum(a.size for a in p.values())
-    v0 = np.random.default_rng([_check_seed(seed), 2]).standard_normal(size)
+    y = check_array("y", y, shape=(X.shape[0],))
+    f0_arr = np.full_like(y, np.nan) if f0 is None else check_array("f0", f0, shape=y.shape)
+    lr = check_number("lr", lr, low=0, low_open=True)
+    steps = check_int("steps", steps, low=1)
+    weight_decay = check_number("weight_decay", weight_decay, low=0)
+    clip = np.inf if clip is None else check_number("clip", clip, low=0, low_open=True)
+    every = (max(1, steps // 100) if record_every is None
+             else check_int("record_every", record_every, low=1))
+    sharpness_iters = check_int("sharpness_iters", sharpness_iters, low=0)
     dtype = jnp.float64 if float64 else jnp.float32
+    with _x64():
+        v0 = _start_vector(p, seed)
     with (_x64() if float64 else contextlib.nullcontext()):
         arr = lambda a: jnp.asarray(a, dtype=dtype)  # noqa: E731
         out, rec = _train_kernel(jax.tree.map(arr, p), arr(X), arr(y), arr(f0_arr), arr(v0),
@@ -336,8 +337,7 @@ def activation_classes(params: dict, X, rare: float = 0.1) -> dict:
     ``broad`` (``rare`` <= rate < 1) and ``always`` (rate 1: affine on the data), and the median
     neuron norm :math:`|v_k|\|w_k\|` of the rare and of the broad neurons (NaN if none).
     """
-    if not 0 < rare < 1:
-        raise ValueError(f"rare must lie in (0, 1), got {rare!r}")
+    rare = check_number("rare", rare, low=0, high=1, low_open=True, high_open=True)
     r, norm = activation_rates(params, X), neuron_norms(params)
     classes = {"dead": r == 0, "rare": (r > 0) & (r < rare), "broad": (r >= rare) & (r < 1),
                "always": r == 1}

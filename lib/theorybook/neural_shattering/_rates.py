@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import jax
 import jax.numpy as jnp
 import numpy as np
-
-from ._data import TARGETS, _check_int, make_dataset
 from jax import lax
 
-from ._model import _decay_mask, _forward, _gd_step, _loss, _positive, _x64, init_network
+from theorybook.common import check_choice, check_int, check_number, check_seeds
+
+from ._data import TARGETS, make_dataset
+from ._model import _decay_mask, _forward, _gd_step, _loss, _x64, init_network, pad_inputs
 
 
 def _run(p, X, y, f0, lr, weight_decay, steps, decay_biases, clip):
@@ -32,7 +33,7 @@ class RateSweep:
     """Result of :func:`rate_sweep`.
 
     Attributes:
-        ds, ns, seeds: the grid (dimensions, sample sizes, seed indices).
+        ds, ns, seeds: the grid (dimensions, sample sizes, seeds).
         mse: (len(ds), len(ns)) median over seeds of the in-sample MSE
             :math:`\\frac1n\\sum_i (f(x_i) - f_0(x_i))^2` (the paper's metric).
         mse_all: (len(ds), len(ns), len(seeds)) every run's MSE.
@@ -40,6 +41,8 @@ class RateSweep:
         slopes: (len(ds),) least-squares slope of log MSE against log n (negative when the MSE
             falls with n; the paper quotes its magnitude).
         settings: the arguments, for labels and captions.
+
+    ``seed_slopes`` gives the slope of each seed's own curve, for a mean ± s.e. over seeds.
     """
 
     ds: tuple
@@ -51,6 +54,12 @@ class RateSweep:
     slopes: np.ndarray
     settings: dict
 
+    @property
+    def seed_slopes(self) -> np.ndarray:
+        """(len(ds), len(seeds)) log-log slope of each seed's MSE against n."""
+        return np.array([[loglog_slope(self.ns, self.mse_all[i, :, k])
+                          for k in range(len(self.seeds))] for i in range(len(self.ds))])
+
 
 def loglog_slope(ns, values) -> float:
     """Least-squares slope of log(values) against log(ns) (both positive)."""
@@ -60,21 +69,33 @@ def loglog_slope(ns, values) -> float:
     return float(np.polyfit(np.log(ns), np.log(values), 1)[0])
 
 
-def _seq(name, values, low):
-    values = tuple(values) if hasattr(values, "__iter__") else None
-    if not values:
-        raise ValueError(f"{name} must be a non-empty list of integers >= {low}")
-    return tuple(_check_int(name, v, low) for v in values)
+def _integers(name, values, *, low):
+    """A non-empty sequence of integers >= ``low`` (the grid of dimensions or sample sizes)."""
+    if not isinstance(values, (list, tuple, range, np.ndarray)) or len(values) == 0:
+        raise ValueError(f"{name} must be a non-empty sequence of integers >= {low}, got {values!r}")
+    return tuple(check_int(name, v, low=low) for v in values)
 
 
-def rate_sweep(ds, ns, lr: float = 0.2, weight_decay: float = 0.0, width_multiple: int = 4,
-               noise: float = 1.0, steps: int = 2000, seeds=(0, 1, 2), *, target: str = "linear",
+def run_seed(seed: int, d: int, n: int) -> int:
+    """The integer seed of the run (d, n) of ``seed`` in :func:`rate_sweep`.
+
+    It is drawn from ``SeedSequence(seed, spawn_key=(d, n))``, the child stream that
+    ``SeedSequence.spawn`` keys by the run's (d, n) rather than by its position in the grid, so
+    adding a size or a dimension leaves the other runs unchanged (no arithmetic on seeds).
+    """
+    child = np.random.SeedSequence(check_int("seed", seed, low=0),
+                                   spawn_key=(check_int("d", d, low=1), check_int("n", n, low=1)))
+    return int(child.generate_state(1)[0])
+
+
+def rate_sweep(ds, ns, *, lr: float = 0.2, weight_decay: float = 0.0, width_multiple: int = 4,
+               noise: float = 1.0, steps: int = 2000, seeds=(0, 1, 2), target: str = "linear",
                clip: float = 50.0, decay_biases: bool = False, float64: bool = True) -> RateSweep:
     r"""In-sample MSE of GD-trained two-layer nets against n, for each d (paper Fig. 2, §4).
 
-    For each d and n and each seed: data :math:`x \sim U(B_1^d)`, :math:`y = f_0(x) + N(0,\sigma^2)`
-    (:func:`make_dataset`), a Kaiming-initialised net of width ``width_multiple * n`` (paper: 4n),
-    ``steps`` full-batch GD steps (:func:`train_gd`), then the MSE against :math:`f_0` at the
+    For each d and n and each seed (the run's own seed is :func:`run_seed`): data
+    :math:`x \sim U(B_1^d)`, :math:`y = f_0(x) + N(0,\sigma^2)` (:func:`make_dataset`), a
+    Kaiming-initialised net of width ``width_multiple * n`` (paper: 4n), ``steps`` full-batch GD steps (:func:`train_gd`), then the MSE against :math:`f_0` at the
     training inputs. The seeds of one (d, n) run as one ``vmap``-ped, jitted computation.
     Paper: n in {32,...,512}, d in {1,...,5}, sigma = 1, GD lr 0.2 vs lr 0.01 + weight decay 0.1,
     5 seeds, median; the number of steps is not reported. ``float64=False`` trains in float32
@@ -83,22 +104,20 @@ def rate_sweep(ds, ns, lr: float = 0.2, weight_decay: float = 0.0, width_multipl
     Raises:
         ValueError: naming the bad argument.
     """
-    ds, ns = _seq("ds", ds, 1), _seq("ns", ns, 2)
-    seeds = _seq("seeds", seeds, 0)
+    ds, ns = _integers("ds", ds, low=1), _integers("ns", ns, low=2)
     if len(ns) < 2:
-        raise ValueError("ns needs at least two sample sizes to fit a slope")
-    lr = _positive("lr", lr)
-    weight_decay = _positive("weight_decay", weight_decay, allow_zero=True)
-    width_multiple = _check_int("width_multiple", width_multiple, 1)
-    noise = _positive("noise", noise, allow_zero=True)
-    steps = _check_int("steps", steps, 1)
-    clip = _positive("clip", clip)
-    if target not in TARGETS:
-        raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+        raise ValueError(f"ns needs at least two sample sizes to fit a slope, got {ns}")
+    seeds = check_seeds(seeds)
+    lr = check_number("lr", lr, low=0, low_open=True)
+    weight_decay = check_number("weight_decay", weight_decay, low=0)
+    width_multiple = check_int("width_multiple", width_multiple, low=1)
+    noise = check_number("noise", noise, low=0)
+    steps = check_int("steps", steps, low=1)
+    clip = check_number("clip", clip, low=0, low_open=True)
+    target = check_choice("target", target, TARGETS)
 
-    # Inputs are padded with zero coordinates up to max(ds): the padded weights never touch the
-    # data (zero gradient, no effect on f or on the clipping norm), so each run is exactly the
-    # d-dimensional one, and all (d, seed) runs of one n share one compiled, vmapped kernel.
+    # Runs are padded to max(ds) inputs (pad_inputs: exactly the d-dimensional run), so all
+    # (d, seed) runs of one n share one compiled, vmapped kernel.
     d_max = max(ds)
     mse_all = np.zeros((len(ds), len(ns), len(seeds)))
     loss_all = np.zeros_like(mse_all)
@@ -106,13 +125,10 @@ def rate_sweep(ds, ns, lr: float = 0.2, weight_decay: float = 0.0, width_multipl
         Xs, ys, fs, nets = [], [], [], []
         for d in ds:
             for s in seeds:
-                # fold (d, n) into the seed: adding a size or a dimension leaves other runs unchanged
-                key = s * 1_000_003 + 1009 * d + n
-                X, y, f0 = make_dataset(n, d, noise, target, seed=key)
-                net = init_network(width_multiple * n, d, seed=key)
-                Xs.append(np.pad(X, ((0, 0), (0, d_max - d))))
-                net["w"] = np.pad(net["w"], ((0, 0), (0, d_max - d)))
-                ys.append(y), fs.append(f0), nets.append(net)
+                key = run_seed(s, d, n)
+                X, y, f0 = make_dataset(n, d, noise=noise, target=target, seed=key)
+                X, net = pad_inputs(X, init_network(width_multiple * n, d, seed=key), d_max)
+                Xs.append(X), ys.append(y), fs.append(f0), nets.append(net)
         with (_x64() if float64 else contextlib.nullcontext()):
             dtype = jnp.float64 if float64 else jnp.float32
             stack = lambda xs: jnp.asarray(np.stack(xs), dtype=dtype)  # noqa: E731

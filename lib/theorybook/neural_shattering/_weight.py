@@ -16,13 +16,13 @@ For inputs :math:`X` drawn uniformly from the training points (or from a populat
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from scipy import special
 
-from ._data import _check_int
-from ._model import _as_params, _as_X, _positive
+from theorybook.common import check_array, check_int, check_number
+
+from ._model import _as_params, _as_X
 
 
 def _g_tilde(proj: np.ndarray, t: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -50,21 +50,19 @@ def weight_function(u, t, X) -> np.ndarray:
         ValueError: ``u`` with a wrong shape or a zero row, ``t`` not finite, ``X`` malformed.
     """
     X = _as_X(X)
-    u = np.asarray(u, dtype=np.float64)
+    u = check_array("u", u)
     single = u.ndim == 1
     u = np.atleast_2d(u)
     if u.ndim != 2 or u.shape[1] != X.shape[1]:
         raise ValueError(f"u must have shape (d,) or (m, d) with d = {X.shape[1]}, got {u.shape}")
     norms = np.linalg.norm(u, axis=1, keepdims=True)
-    if not np.all(np.isfinite(norms)) or np.any(norms == 0):
-        raise ValueError("u must be finite and nonzero")
+    if np.any(norms == 0):
+        raise ValueError("u must have nonzero rows (directions)")
     u = u / norms
-    t = np.asarray(t, dtype=np.float64)
-    if t.ndim > 1 or not np.all(np.isfinite(t)):
-        raise ValueError(f"t must be a finite scalar or a 1-d array, got shape {t.shape}")
-    t = np.broadcast_to(t, (u.shape[0],)) if t.ndim == 0 or t.shape[0] == u.shape[0] else None
-    if t is None:
-        raise ValueError(f"t must be a scalar or have shape ({u.shape[0]},)")
+    t = check_array("t", t)
+    if t.shape not in ((), (u.shape[0],)):
+        raise ValueError(f"t must be a scalar or have shape ({u.shape[0]},), got shape {t.shape}")
+    t = np.broadcast_to(t, (u.shape[0],))
     proj = X @ u.T
     g = np.minimum(_g_tilde(proj, t, X), _g_tilde(-proj, -t, X))
     return g[0] if single and g.shape == (1,) else g
@@ -88,7 +86,7 @@ def vg_seminorm(params: dict, X, R: float = 1.0) -> float:
     """
     p = _as_params(params)
     X = _as_X(X, p["w"].shape[1])
-    R = _positive("R", R)
+    R = check_number("R", R, low=0, low_open=True)
     if np.max(np.linalg.norm(X, axis=1)) > R * (1 + 1e-12):
         raise ValueError(f"every input must lie in the ball of radius R = {R:g}")
     wn = np.linalg.norm(p["w"], axis=1)
@@ -140,10 +138,8 @@ def population_weight(t, d: int) -> np.ndarray:
     Raises:
         ValueError: ``d`` not a positive integer, ``t`` not finite.
     """
-    d = _check_int("d", d, 1)
-    t = np.asarray(t, dtype=np.float64)
-    if not np.all(np.isfinite(t)):
-        raise ValueError("t must be finite")
+    d = check_int("d", d, low=1)
+    t = check_array("t", t)
     s = np.minimum(np.abs(t).ravel(), 1.0)
     inside = s < 1
     out = np.zeros_like(s)

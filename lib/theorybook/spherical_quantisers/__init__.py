@@ -7,8 +7,11 @@ arXiv:2610.11772 (equation numbers in docstrings are the extended version's).
 
 Public API (issue #3): :func:`expected_max_cosine`, :func:`radial_moments`, :func:`distortion`,
 :func:`optimal_radius`, :func:`evt_radius`, :func:`optimal_mixture`, :func:`zador`,
-:func:`kmeans_distortion`, :func:`iid_codebook_distortion`; plus the helpers below.
+:func:`kmeans_distortion`, :func:`iid_codebook_distortion`; plus the helpers below
+(``sample_sphere`` is :func:`theorybook.common.sample_sphere`, re-exported).
 """
+
+from theorybook.common import sample_sphere
 
 from . import plots
 from ._asymptotics import (
@@ -35,7 +38,6 @@ from ._core import (
     optimal_radius,
     radial_moments,
     sample_law,
-    sample_sphere,
 )
 from ._mixture import (
     MixtureResult,

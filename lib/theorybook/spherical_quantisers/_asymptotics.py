@@ -9,22 +9,15 @@ import math
 import numpy as np
 from scipy import special
 
-from ._core import (
-    _check_d,
-    _check_law,
-    _check_n,
-    _check_r,
-    _check_s,
-    _moment,
-    nearest_sq_distance,
-    sample_law,
-)
+from theorybook.common import check_choice, check_int, check_number, mean_se, rng, sample_sphere
+
+from ._core import LAWS, _moment, check_setting, nearest_sq_distance, sample_law
 
 
 # --------------------------------------------------------------------------- extreme values
 def kappa(n, d) -> float:
     r"""κ_{n,d}, the 1/n-quantile of Beta(δ, δ): I_κ(δ, δ) = 1/n (Lemma 4.1)."""
-    n, d = _check_n(n), _check_d(d)
+    n, d = check_int("n", n, low=1), check_int("d", d, low=2)
     delta = 0.5 * (d - 1)
     return float(special.betaincinv(delta, delta, 1.0 / n))
 
@@ -35,7 +28,7 @@ def kappa_bounds(n, d) -> tuple[float, float]:
     ½[1 − √(1 − (2/n)^{1/(δ′−1)})] ≤ κ ≤ ½[1 − √((1 − 4 c_d n^{−1/δ})₊)], δ′ = ⌊δ⌋,
     c_d = [δ B(δ, δ)]^{1/δ}.
     """
-    n, d = _check_n(n), _check_d(d)
+    n, d = check_int("n", n, low=1), check_int("d", d, low=2)
     if n < 2:
         raise ValueError(f"n must be >= 2 for the bounds (42), got {n}")
     if d < 5:
@@ -89,9 +82,8 @@ def evt_radius(n, d, law="normal") -> EVTRadius:
     Raises:
         ValueError: naming ``n``, ``d`` or ``law``.
     """
-    n, d, law = _check_n(n), _check_d(d), _check_law(law)
-    if d < 3:
-        raise ValueError(f"d must be >= 3 for Lemma 4.1 (Weibull limit), got {d}")
+    n, d = check_int("n", n, low=1), check_int("d", d, low=3)  # d >= 3: Lemma 4.1's Weibull limit
+    law = check_choice("law", law, LAWS)
     delta = 0.5 * (d - 1)
     k = kappa(n, d)
     m1, m2 = _moment(law, d, 1), _moment(law, d, 2)
@@ -102,12 +94,13 @@ def evt_radius(n, d, law="normal") -> EVTRadius:
     return EVTRadius(float(a_hat), float(m2 - a_hat**2), k, lam, float(limit), regime)
 
 
-def ev_distortion(a, n, d, law="normal", s=2) -> float:
+def ev_distortion(a, n, d, *, law="normal", s=2) -> float:
     r"""Ê^s(n; a) (Definition 4.1, eq. 30), closed forms for s = 2 and 4 (eqs. 34–35)."""
-    a, n, d, law = _check_r(a, "a"), _check_n(n), _check_d(d), _check_law(law)
-    s = _check_s(s)
-    if d < 3:
-        raise ValueError(f"d must be >= 3 for Lemma 4.1, got {d}")
+    a = check_number("a", a, low=0)
+    n = check_int("n", n, low=1)
+    d = check_int("d", d, low=3)  # Lemma 4.1
+    law = check_choice("law", law, LAWS)
+    s = check_number("s", s, low=0, low_open=True)
     delta = 0.5 * (d - 1)
     k = kappa(n, d)
     g1, g2 = special.gamma(1 + 1 / delta), special.gamma(1 + 2 / delta)
@@ -125,7 +118,7 @@ def _log_ball_volume(d: float) -> float:
     return 0.5 * d * np.log(np.pi) - special.gammaln(1 + 0.5 * d)
 
 
-def zador(n, d, s=2, law="normal") -> tuple[float, float]:
+def zador(n, d, *, s=2, law="normal") -> tuple[float, float]:
     r"""Zador's asymptotic distortion n^{−s/d} Q_{s,d} ‖f‖_{d/(d+s)} with the two bounds on Q.
 
     d/(d + s) V_d^{−s/d} ≤ Q_{s,d} ≤ Γ(1 + s/d) V_d^{−s/d}, V_d = π^{d/2}/Γ(1 + d/2). In the
@@ -136,7 +129,7 @@ def zador(n, d, s=2, law="normal") -> tuple[float, float]:
     Raises:
         ValueError: naming ``n``, ``d``, ``s`` or ``law``.
     """
-    n, d, s, law = _check_n(n), _check_d(d), _check_s(s), _check_law(law)
+    n, d, law, s = check_setting(n, d, law, s)
     k = d - 1 if law == "sphere" else d
     log_vk = _log_ball_volume(k)
     if law == "normal":
@@ -153,41 +146,49 @@ def zador(n, d, s=2, law="normal") -> tuple[float, float]:
 
 
 # --------------------------------------------------------------------------- comparators
-def _score(codebook, law, d, test, rng) -> float:
-    return float(np.mean(nearest_sq_distance(sample_law(law, d, test, rng), codebook)))
+def _score(codebook, law, d, test, g, return_se):
+    """Mean squared distance of ``test`` fresh target points to ``codebook`` (and its s.e.)."""
+    mean, se = mean_se(nearest_sq_distance(sample_law(law, d, test, seed=g), codebook))
+    return (mean, se) if return_se else mean
 
 
-def kmeans_distortion(n, d, law, seed, *, train=None, test=20_000, n_init=1) -> float:
+def kmeans_distortion(n, d, *, law="normal", seed=0, train=None, test=20_000, n_init=1,
+                      return_se=False):
     r"""Mean squared distortion (s = 2) of Lloyd's k-means codebook, scored out of sample.
 
     scikit-learn ``KMeans(n_clusters=n)`` is fitted on ``train`` points (default max(20n, 2000))
-    drawn from the target, then scored on ``test`` independent points.
+    drawn from the target, then scored on ``test`` independent points. With ``return_se`` it
+    returns ``(distortion, standard error of the test-sample mean)``.
 
     Raises:
         ValueError: naming ``n``, ``d``, ``law``, ``train`` or ``test``.
     """
     from sklearn.cluster import KMeans
 
-    n, d, law = _check_n(n), _check_d(d), _check_law(law)
-    train = _check_n(max(20 * n, 2000) if train is None else train, "train")
-    test = _check_n(test, "test")
-    if train < n:
-        raise ValueError(f"train must be >= n = {n}, got {train}")
-    rng = np.random.default_rng(seed)
-    x = sample_law(law, d, train, rng)
-    km = KMeans(n_clusters=n, n_init=n_init, random_state=int(rng.integers(2**31))).fit(x)
-    return _score(km.cluster_centers_, law, d, test, rng)
+    n, d = check_int("n", n, low=1), check_int("d", d, low=2)
+    law = check_choice("law", law, LAWS)
+    train = check_int("train", max(20 * n, 2000) if train is None else train, low=n)
+    test = check_int("test", test, low=2)
+    g = rng(seed)
+    x = sample_law(law, d, train, seed=g)
+    km = KMeans(n_clusters=n, n_init=n_init, random_state=int(g.integers(2**31))).fit(x)
+    return _score(km.cluster_centers_, law, d, test, g, return_se)
 
 
-def iid_codebook_distortion(n, d, law, seed, *, test=20_000) -> float:
+def iid_codebook_distortion(n, d, *, law="normal", seed=0, test=20_000, return_se=False):
     r"""Mean squared distortion of n i.i.d. points drawn from the target itself (ℙ = μ).
 
-    One codebook, scored on ``test`` independent target points (Monte Carlo).
+    One codebook, scored on ``test`` independent target points (Monte Carlo); with
+    ``return_se``, ``(distortion, standard error of the test-sample mean)``.
+
+    Raises:
+        ValueError: naming ``n``, ``d``, ``law`` or ``test``.
     """
-    n, d, law = _check_n(n), _check_d(d), _check_law(law)
-    test = _check_n(test, "test")
-    rng = np.random.default_rng(seed)
-    return _score(sample_law(law, d, n, rng), law, d, test, rng)
+    n, d = check_int("n", n, low=1), check_int("d", d, low=2)
+    law = check_choice("law", law, LAWS)
+    test = check_int("test", test, low=2)
+    g = rng(seed)
+    return _score(sample_law(law, d, n, seed=g), law, d, test, g, return_se)
 
 
 def factorial_distortion(b, d, s=2) -> float:
@@ -197,7 +198,9 @@ def factorial_distortion(b, d, s=2) -> float:
     D₂ = 1 + d b² − 2 b d E V₁; D₄ = 1 + 4b² E(ΣV_i)² + d² b⁴ + 2 d b² − 4 b d E V₁ (1 + d b²),
     E(ΣV_i)² = 1 + 2(d − 1)/π.
     """
-    b, d, s = _check_r(b, "b"), _check_d(d), _check_s(s)
+    b = check_number("b", b, low=0)
+    d = check_int("d", d, low=2)
+    s = check_number("s", s, low=0, low_open=True)
     ev1 = np.exp(special.gammaln(d / 2) - special.gammaln((d + 1) / 2)) / np.sqrt(np.pi)
     if s == 2:
         return float(1 + d * b * b - 2 * b * d * ev1)
@@ -211,7 +214,7 @@ def optimal_factorial(d, s=2) -> tuple[float, float]:
     """(b*, D*) of the best 2^d factorial design for the sphere target (s = 2 closed form, s = 4 numeric)."""
     from scipy.optimize import minimize_scalar
 
-    d, s = _check_d(d), _check_s(s)
+    d, s = check_int("d", d, low=2), check_number("s", s, low=0, low_open=True)
     ev1 = np.exp(special.gammaln(d / 2) - special.gammaln((d + 1) / 2)) / np.sqrt(np.pi)
     if s == 2:
         return float(ev1), float(1 - d * ev1**2)
@@ -220,17 +223,26 @@ def optimal_factorial(d, s=2) -> tuple[float, float]:
     return float(res.x), float(res.fun)
 
 
-def realised_distortions(r, n, d, law="normal", *, designs=30, test=10_000, seed=0) -> np.ndarray:
+def realised_distortions(r, n, d, *, law="normal", designs=30, test=10_000, seed=0,
+                         return_se=False):
     r"""Q_{n,a} for ``designs`` independent random sphere quantisers (Theorem 4.1, concentration).
 
     Each design's mean squared distortion is estimated on one common sample of ``test`` target
     points (common random numbers), so the spread across designs is the design-to-design
-    variability that Theorem 4.1 bounds, not Monte Carlo noise of separate test samples.
-    """
-    from ._core import sample_sphere
+    variability that Theorem 4.1 bounds, not Monte Carlo noise of separate test samples. That
+    common sample shifts all the Q together: with ``return_se`` the result is ``(Q, se)``, se the
+    standard error of the designs' mean due to the test sample (over its points).
 
-    r, n, d, law = _check_r(r), _check_n(n), _check_d(d), _check_law(law)
-    designs, test = _check_n(designs, "designs"), _check_n(test, "test")
-    rng = np.random.default_rng(seed)
-    x = sample_law(law, d, test, rng)
-    return np.array([nearest_sq_distance(x, sample_sphere(n, d, r, rng)).mean() for _ in range(designs)])
+    Raises:
+        ValueError: naming ``r``, ``n``, ``d``, ``law``, ``designs`` or ``test``.
+    """
+    r = check_number("r", r, low=0)
+    n, d = check_int("n", n, low=1), check_int("d", d, low=2)
+    law = check_choice("law", law, LAWS)
+    designs, test = check_int("designs", designs, low=1), check_int("test", test, low=2)
+    g = rng(seed)
+    x = sample_law(law, d, test, seed=g)
+    dist = np.array([nearest_sq_distance(x, sample_sphere(n, d, g, radius=r))
+                     for _ in range(designs)])
+    Q = dist.mean(axis=1)
+    return (Q, mean_se(dist.mean(axis=0))[1]) if return_se else Q

@@ -16,12 +16,13 @@ evaluated on fixed Gauss–Legendre panels chosen once per (n, d, law).
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
-from numbers import Integral, Real
 
 import numpy as np
 from scipy import special
+
+from theorybook.common import (check_choice, check_int, check_number, mean_se, rng,
+                               sample_ball, sample_sphere)
 
 LAWS = ("normal", "ball", "sphere")
 
@@ -31,36 +32,12 @@ _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(12)
 _GL20 = np.polynomial.legendre.leggauss(20)
 
 
-# --------------------------------------------------------------------------- validation
-def _check_n(n, name="n") -> int:
-    if (isinstance(n, bool) or not isinstance(n, (Integral, Real)) or not math.isfinite(float(n))
-            or n != int(n) or n < 1):
-        raise ValueError(f"{name} must be an integer >= 1, got {n!r}")
-    return int(n)
-
-
-def _check_d(d) -> int:
-    if isinstance(d, bool) or not isinstance(d, (Integral, Real)) or not np.isfinite(d) or d != int(d) or d < 2:
-        raise ValueError(f"d must be an integer >= 2, got {d!r}")
-    return int(d)
-
-
-def _check_s(s) -> float:
-    if isinstance(s, bool) or not isinstance(s, Real) or not np.isfinite(s) or s <= 0:
-        raise ValueError(f"s must be a finite number > 0, got {s!r}")
-    return float(s)
-
-
-def _check_r(r, name="r") -> float:
-    if isinstance(r, bool) or not isinstance(r, Real) or not np.isfinite(r) or r < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {r!r}")
-    return float(r)
-
-
-def _check_law(law) -> str:
-    if law not in LAWS:
-        raise ValueError(f"law must be one of {', '.join(LAWS)}, got {law!r}")
-    return law
+def check_setting(n, d, law, s) -> tuple[int, int, str, float]:
+    """The chapter's setting, checked with :mod:`theorybook.common`: ``n`` >= 1 design points,
+    ``d`` >= 2 (the Beta(δ, δ) law of Proposition 2.1 needs δ = (d − 1)/2 > 0), ``law`` one of
+    :data:`LAWS`, ``s`` > 0. Returns ``(n, d, law, s)`` converted."""
+    return (check_int("n", n, low=1), check_int("d", d, low=2), check_choice("law", law, LAWS),
+            check_number("s", s, low=0, low_open=True))
 
 
 # --------------------------------------------------------------------------- target laws
@@ -75,7 +52,7 @@ def radial_moments(law: str, d: int) -> tuple[float, float]:
     Raises:
         ValueError: unknown ``law`` or ``d`` < 2.
     """
-    return _moment(_check_law(law), _check_d(d), 1), _moment(law, d, 2)
+    return _moment(check_choice("law", law, LAWS), check_int("d", d, low=2), 1), _moment(law, d, 2)
 
 
 def _moment(law: str, d: int, k: float) -> float:
@@ -86,16 +63,20 @@ def _moment(law: str, d: int, k: float) -> float:
     return float(np.exp(0.5 * k * np.log(2.0 / d) + special.gammaln((k + d) / 2) - special.gammaln(d / 2)))
 
 
-def sample_law(law: str, d: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """``size`` i.i.d. draws of the target law in R^d, shape [size, d] (explicit ``rng``)."""
-    _check_law(law)
-    g = rng.standard_normal((size, d))
+def sample_law(law: str, d: int, size: int, *, seed: int | np.random.Generator = 0) -> np.ndarray:
+    """``size`` i.i.d. draws of the target law in R^d, shape [size, d].
+
+    ``seed`` is an integer or a ``numpy.random.Generator`` (drawn from in place). The ball and the
+    sphere use :func:`theorybook.common.sample_ball` / :func:`~theorybook.common.sample_sphere`.
+
+    Raises:
+        ValueError: unknown ``law``, ``d`` < 2 or ``size`` < 1.
+    """
+    law, d = check_choice("law", law, LAWS), check_int("d", d, low=2)
+    size, g = check_int("size", size, low=1), rng(seed)
     if law == "normal":
-        return g / np.sqrt(d)
-    u = g / np.linalg.norm(g, axis=1, keepdims=True)
-    if law == "sphere":
-        return u
-    return u * rng.random((size, 1)) ** (1.0 / d)
+        return g.standard_normal((size, d)) / np.sqrt(d)
+    return (sample_sphere if law == "sphere" else sample_ball)(size, d, g)
 
 
 def _radial_quantile(law: str, d: int, u: np.ndarray, upper: bool = False) -> np.ndarray:
@@ -143,7 +124,7 @@ def _graded(edges: np.ndarray, a: float | None, levels: int = 10) -> np.ndarray:
     return np.unique(np.concatenate([edges, extra]))
 
 
-def radial_nodes(law: str, d: int, a: float | None = None, gl=None) -> tuple[np.ndarray, np.ndarray]:
+def radial_nodes(law: str, d: int, *, a: float | None = None, gl=None) -> tuple[np.ndarray, np.ndarray]:
     r"""Quadrature nodes r_l and weights ψ_l with Σ_l ψ_l f(r_l) ≈ E f(‖U‖).
 
     Panels sit between quantiles of ‖U‖ (1e-16 … 1 − 1e-16), refined around ``a`` when given.
@@ -186,7 +167,7 @@ def _zeta_nodes(n: int, d: int) -> tuple[np.ndarray, np.ndarray]:
 
 def beta_min_mean(n: int, d: int) -> float:
     r"""m_{n,d} = E ζ(n, d) = ∫_0^1 [1 − I_z(δ, δ)]^n dz (eq. 14)."""
-    z, w = _zeta_nodes(_check_n(n), _check_d(d))
+    z, w = _zeta_nodes(check_int("n", n, low=1), check_int("d", d, low=2))
     return float(w @ z)
 
 
@@ -204,7 +185,7 @@ def expected_max_cosine(n: int, d: int) -> float:
 
 def max_cosine_cdf(c, n: int, d: int) -> np.ndarray:
     r"""P(max_j ⟨U, U_j⟩ ≤ c) = [1 − I_{(1−c)/2}(δ, δ)]^n (the law of the cosine, eq. 7)."""
-    n, d = _check_n(n), _check_d(d)
+    n, d = check_int("n", n, low=1), check_int("d", d, low=2)
     delta = 0.5 * (d - 1)
     z = np.clip((1.0 - np.asarray(c, dtype=float)) / 2.0, 0.0, 1.0)
     with np.errstate(divide="ignore"):
@@ -222,7 +203,7 @@ def _distortion_exact(a: float, n: int, d: int, law: str, s: float) -> float:
 def _distortion_double(a: float, n: int, d: int, law: str, s: float) -> float:
     r"""D = E[((R − a)² + 4aR·ζ)^{s/2}], R ~ Ψ independent of ζ(n, d) (eq. 48; eq. 26 for the sphere)."""
     z, omega = _zeta_nodes(n, d)
-    r, psi = radial_nodes(law, d, a)
+    r, psi = radial_nodes(law, d, a=a)
     sq = (r[:, None] - a) ** 2 + 4.0 * a * r[:, None] * z[None, :]
     return float(psi @ _half_power(np.maximum(sq, 0.0), s) @ omega)
 
@@ -233,12 +214,6 @@ def _half_power(x: np.ndarray, s: float) -> np.ndarray:
         k = int(s)
         return x ** (k // 2) * (np.sqrt(x) if k % 2 else 1.0)
     return x ** (0.5 * s)
-
-
-def sample_sphere(n: int, d: int, radius: float, rng: np.random.Generator) -> np.ndarray:
-    """n i.i.d. points uniform on the sphere of radius ``radius`` in R^d, shape [n, d]."""
-    g = rng.standard_normal((n, d))
-    return radius * g / np.linalg.norm(g, axis=1, keepdims=True)
 
 
 def nearest_sq_distance(x: np.ndarray, codebook: np.ndarray, chunk: int = 2**22) -> np.ndarray:
@@ -257,18 +232,18 @@ def _distortion_mc(a, n, d, law, s, samples, quantisers, seed):
     """Monte Carlo over both the quantiser and U: ``quantisers`` independent designs, each
     scored on samples/quantisers fresh target points; the standard error is that of the
     per-design means (they are i.i.d.), so it includes the design-to-design spread."""
-    rng = np.random.default_rng(seed)
+    g = rng(seed)
     per = max(1, samples // quantisers)
     means = np.empty(quantisers)
     for b in range(quantisers):
-        design = sample_sphere(n, d, a, rng)
-        x = sample_law(law, d, per, rng)
+        design = sample_sphere(n, d, g, radius=a)
+        x = sample_law(law, d, per, seed=g)
         means[b] = np.mean(nearest_sq_distance(x, design) ** (0.5 * s))
-    se = np.std(means, ddof=1) / np.sqrt(quantisers)  # the caller, distortion, requires quantisers >= 2
-    return float(means.mean()), float(se)
+    return mean_se(means)  # the caller, distortion, requires quantisers >= 2
 
 
-def distortion(r, n, d, law="normal", s=2, method="exact", *, samples=20_000, quantisers=20, seed=0):
+def distortion(r, n, d, *, law="normal", s=2, method="exact", samples=20_000, quantisers=20,
+               seed=0):
     r"""Expected distortion E min_j ‖U − Z_j‖^s of n i.i.d. points Z_j uniform on S_{d−1}(r).
 
     ``method="exact"``:
@@ -285,18 +260,16 @@ def distortion(r, n, d, law="normal", s=2, method="exact", *, samples=20_000, qu
     Raises:
         ValueError: naming ``r``, ``n``, ``d``, ``s``, ``law``, ``method`` or ``samples``.
     """
-    r, n, d, s, law = _check_r(r), _check_n(n), _check_d(d), _check_s(s), _check_law(law)
-    if method == "exact":
+    r = check_number("r", r, low=0)
+    n, d, law, s = check_setting(n, d, law, s)
+    if check_choice("method", method, ("exact", "mc")) == "exact":
         return _distortion_exact(r, n, d, law, s)
-    if method == "mc":
-        samples, quantisers = _check_n(samples, "samples"), _check_n(quantisers, "quantisers")
-        if quantisers < 2:
-            raise ValueError(f"quantisers must be >= 2 for a standard error, got {quantisers}")
-        return _distortion_mc(r, n, d, law, s, samples, quantisers, seed)
-    raise ValueError(f"method must be 'exact' or 'mc', got {method!r}")
+    samples = check_int("samples", samples, low=1)
+    quantisers = check_int("quantisers", quantisers, low=2)  # two designs for a standard error
+    return _distortion_mc(r, n, d, law, s, samples, quantisers, seed)
 
 
-def optimal_radius(n, d, law="normal", s=2) -> tuple[float, float]:
+def optimal_radius(n, d, *, law="normal", s=2) -> tuple[float, float]:
     r"""(a*, D*): the radius of the best random spherical quantiser and its distortion.
 
     s = 2: a* = E‖U‖ (1 − 2 m_{n,d}) and D* = E‖U‖² − a*² (Corollary 2.1, eqs. 15–16).
@@ -310,7 +283,7 @@ def optimal_radius(n, d, law="normal", s=2) -> tuple[float, float]:
     """
     from scipy.optimize import minimize_scalar
 
-    n, d, s, law = _check_n(n), _check_d(d), _check_s(s), _check_law(law)
+    n, d, law, s = check_setting(n, d, law, s)
     if s == 2.0:
         m1, m2 = _moment(law, d, 1), _moment(law, d, 2)
         a = m1 * (1.0 - 2.0 * beta_min_mean(n, d))

@@ -32,7 +32,9 @@ import numpy as np
 from scipy import special
 from scipy.optimize import minimize_scalar
 
-from ._core import _check_d, _check_law, _check_n, _check_s, radial_nodes
+from theorybook.common import check_array, check_choice, check_int, check_number
+
+from ._core import LAWS, check_setting, optimal_radius, radial_nodes
 
 _GL8 = np.polynomial.legendre.leggauss(8)
 
@@ -116,45 +118,45 @@ def _base_problem(d: int, law: str, s: float, rho_max: float, t_panels: int) -> 
 
 
 def _setup(n, d, law, s, grid, t_panels):
-    n, d, law, s = _check_n(n), _check_d(d), _check_law(law), _check_s(s)
-    grid = _default_grid(law) if grid is None else np.asarray(grid, dtype=float)
-    if grid.ndim != 1 or len(grid) < 1 or np.any(~np.isfinite(grid)) or np.any(grid < 0):
-        raise ValueError("grid must be a 1-D array of finite radii >= 0")
-    if int(t_panels) < 4:
-        raise ValueError(f"t_panels must be >= 4, got {t_panels}")
-    prob = _problem(n, d, law, s, float(grid.max()) + 1e-12, int(t_panels))
+    n, d, law, s = check_setting(n, d, law, s)
+    grid = _default_grid(law) if grid is None else _radii("grid", grid)
+    t_panels = check_int("t_panels", t_panels, low=4)
+    prob = _problem(n, d, law, s, float(grid.max()) + 1e-12, t_panels)
     return prob, grid
 
 
+def _radii(name, values):
+    """A non-empty 1-D array of finite radii >= 0."""
+    radii = check_array(name, np.atleast_1d(values), ndim=1)
+    if len(radii) == 0 or np.any(radii < 0):
+        raise ValueError(f"{name} must be a non-empty 1-D array of radii >= 0, got {values!r}")
+    return radii
+
+
 def _check_design(radii, weights):
-    radii = np.atleast_1d(np.asarray(radii, dtype=float))
-    weights = np.atleast_1d(np.asarray(weights, dtype=float))
-    if radii.shape != weights.shape or radii.ndim != 1 or len(radii) == 0:
-        raise ValueError("radii and weights must be 1-D arrays of the same length")
-    if np.any(~np.isfinite(radii)) or np.any(radii < 0):
-        raise ValueError("radii must be finite and >= 0")
+    """A radial law Σ w_j δ_{ρ_j}: radii >= 0 and probability weights of the same length."""
+    radii = _radii("radii", radii)
+    weights = check_array("weights", np.atleast_1d(weights), shape=(len(radii),))
     if np.any(weights < 0) or not np.isclose(weights.sum(), 1.0, atol=1e-9):
-        raise ValueError("weights must be >= 0 and sum to 1")
+        raise ValueError(f"weights must be >= 0 and sum to 1, got {weights!r}")
     return radii, weights
 
 
-def mixture_distortion(radii, weights, n, d, law="ball", s=2, *, t_panels=40) -> float:
+def mixture_distortion(radii, weights, *, n, d, law="ball", s=2, t_panels=40) -> float:
     r"""𝓘_{μ,s}(Φ; n), the triple integral (12) for the mixture Φ = Σ w_j δ_{ρ_j} of spheres."""
     radii, weights = _check_design(radii, weights)
     prob, _ = _setup(n, d, law, s, np.append(radii, 0.0), t_panels)
     return prob.value(prob.kernel(radii) @ weights)
 
 
-def sensitivity(rho, radii, weights, n, d, law="ball", s=2, *, t_panels=40):
+def sensitivity(rho, radii, weights, *, n, d, law="ball", s=2, t_panels=40):
     r"""(S(ρ; Φ, n) at every ρ, S̄(Φ, n) = ∫S dΦ) for Φ = Σ w_j δ_{ρ_j} (eq. 19).
 
     Equivalence theorem (3.1): Φ is optimal iff S(ρ) ≤ S̄ for every ρ; one sphere δ_a is optimal
     iff S(ρ; δ_a) ≤ S(a; δ_a) (Corollary 3.1).
     """
     radii, weights = _check_design(radii, weights)
-    rho = np.atleast_1d(np.asarray(rho, dtype=float))
-    if np.any(~np.isfinite(rho)) or np.any(rho < 0):
-        raise ValueError("rho must be finite and >= 0")
+    rho = _radii("rho", rho)
     prob, _ = _setup(n, d, law, s, np.concatenate([radii, rho, [0.0]]), t_panels)
     W = prob.sens_weights(prob.kernel(radii) @ weights)
     S = np.einsum("kl,klj->j", W, _grid_kernel(prob, law, int(t_panels), rho))
@@ -187,7 +189,7 @@ class MixtureResult:
     mean_sensitivity: float
 
 
-def optimal_mixture(n, d, law="ball", s=2, tol=1e-5, *, grid=None, max_iter=1000, t_panels=40,
+def optimal_mixture(n, d, *, law="ball", s=2, tol=1e-5, grid=None, max_iter=1000, t_panels=40,
                     start=None, merge=0.2) -> MixtureResult:
     r"""The optimal random quantiser over all radial laws Φ (Section 3.2 of the extended version).
 
@@ -204,8 +206,8 @@ def optimal_mixture(n, d, law="ball", s=2, tol=1e-5, *, grid=None, max_iter=1000
     Raises:
         ValueError: naming ``n``, ``d``, ``law``, ``s``, ``tol`` or ``grid``.
     """
-    if not (isinstance(tol, (int, float)) and 0 < tol < 1):
-        raise ValueError(f"tol must be in (0, 1), got {tol!r}")
+    tol = check_number("tol", tol, low=0, high=1, low_open=True, high_open=True)
+    max_iter = check_int("max_iter", max_iter, low=1)
     prob, grid = _setup(n, d, law, s, grid, t_panels)
     K = _grid_kernel(prob, law, int(t_panels), grid)                     # [T, L, J]
     with np.errstate(divide="ignore"):
@@ -344,31 +346,29 @@ def _finish(prob, K, grid, w, it, converged, tol) -> MixtureResult:
                          grid, S, Sbar)
 
 
-def self_design_distortion(n, d, law="ball", s=2, *, scale=1.0, t_panels=40) -> float:
+def self_design_distortion(n, d, *, law="ball", s=2, scale=1.0, t_panels=40) -> float:
     r"""𝓘(Φ; n) for the design law Φ = the target's radial law scaled by ``scale``.
 
     ``scale=1`` is ℙ = μ (n i.i.d. points drawn from the target); for the normal target,
     ``scale=σ`` is the design μ_σ = N(0, σ² I_d/d), and σ∞* = √(1 + s/d) is Zador's optimal
     i.i.d. law (Section 3.3.3). Φ is discretised on the target's radial quadrature nodes.
     """
-    n, d, law, s = _check_n(n), _check_d(d), _check_law(law), _check_s(s)
-    if not (isinstance(scale, (int, float)) and np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
-    r, psi = radial_nodes(law, d, gl=_GL8)
-    return mixture_distortion(scale * r, psi / psi.sum(), n, d, law, s, t_panels=t_panels)
+    scale = check_number("scale", scale, low=0, low_open=True)
+    r, psi = radial_nodes(check_choice("law", law, LAWS), check_int("d", d, low=2), gl=_GL8)
+    return mixture_distortion(scale * r, psi / psi.sum(), n=n, d=d, law=law, s=s,
+                              t_panels=t_panels)
 
 
-def single_sphere_certificate(n, d, law="ball", s=2, *, grid=None, t_panels=40) -> tuple[float, float]:
+def single_sphere_certificate(n, d, *, law="ball", s=2, grid=None,
+                              t_panels=40) -> tuple[float, float]:
     r"""(a*, g/𝓘) for the best single sphere δ_{a*} (Corollary 3.1).
 
     g = max_ρ S(ρ; δ_{a*}, n) − S(a*; δ_{a*}, n) over the candidate grid: g ≤ 0 (up to quadrature
     error) means one sphere is optimal among all spherically symmetric designs, and in any case
     𝓔(δ_{a*}) ≥ 1 − g/𝓘 (eq. 22).
     """
-    from ._core import optimal_radius
-
-    a, _ = optimal_radius(n, d, law, s)
-    grid = _default_grid(law) if grid is None else np.asarray(grid, dtype=float)
+    a, _ = optimal_radius(n, d, law=law, s=s)
+    grid = _default_grid(law) if grid is None else _radii("grid", grid)
     if a > grid.max():
         grid = np.append(grid, a)
     prob, grid = _setup(n, d, law, s, grid, t_panels)
@@ -379,17 +379,19 @@ def single_sphere_certificate(n, d, law="ball", s=2, *, grid=None, t_panels=40) 
     return float(a), float((S.max() - np.sum(W * Ka)) / prob.value(Ka))
 
 
-def first_n_without_single_sphere(d, law="ball", s=2, *, n_max=10**6, grid=None, t_panels=40) -> int:
+def first_n_without_single_sphere(d, *, law="ball", s=2, n_max=10**6, grid=None,
+                                  t_panels=40) -> int:
     r"""n₁(d, s): the smallest n at which one sphere stops being optimal (bisection on n).
 
     Uses :func:`single_sphere_certificate` (g/𝓘 > 1e-9 means not optimal), assuming, as the
     paper's figures show, a single sphere is optimal for all n below n₁ and none above.
     For the ball target and s = 2 the paper finds n₁(d, 2) close to 2^{d+1} (509 at d = 8).
     """
-    n_max = _check_n(n_max, "n_max")
+    n_max = check_int("n_max", n_max, low=1)
 
     def bad(n):
-        return single_sphere_certificate(n, d, law, s, grid=grid, t_panels=t_panels)[1] > 1e-9
+        cert = single_sphere_certificate(n, d, law=law, s=s, grid=grid, t_panels=t_panels)
+        return cert[1] > 1e-9
 
     lo, hi = 1, n_max
     if not bad(hi):

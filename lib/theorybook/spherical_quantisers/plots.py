@@ -1,7 +1,8 @@
 """Figures of the spherical-quantiser chapter: each draws results computed by the chapter module.
 
-Functions taking ``ax=None`` draw on the given axis (or a new figure) and return the Figure, so the
-static figures and the ``explore`` frames are the same code.
+``plot_*`` functions take ``ax=None`` (keyword) and return the Figure. The ``explore`` frames are
+``<name>_frame(**params)``, each with its slider grid ``<NAME>_GRID`` beside it; the notebooks and
+the slider tests import those grids.
 """
 
 from __future__ import annotations
@@ -10,35 +11,29 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy import special
 
-from ._asymptotics import evt_radius, kappa, kappa_bounds, kappa_limit, zador
-from ._core import (
-    _check_d,
-    _check_law,
-    _check_n,
-    _check_r,
-    distortion,
-    expected_max_cosine,
-    max_cosine_cdf,
-    nearest_sq_distance,
-    optimal_radius,
-    radial_nodes,
-    sample_law,
-    sample_sphere,
-)
+from theorybook.common import (check_choice, check_int, check_number, figure_axis, rng,
+                               sample_sphere)
+
+from ._asymptotics import (evt_radius, iid_codebook_distortion, kappa, kappa_bounds, kappa_limit,
+                           kmeans_distortion, optimal_factorial, zador)
+from ._core import (LAWS, distortion, expected_max_cosine, max_cosine_cdf, nearest_sq_distance,
+                    optimal_radius, radial_nodes, sample_law)
+from ._mixture import _default_grid, sensitivity
 
 S_COLOURS = {1: "C0", 2: "C1", 4: "C2", 10: "C3"}
+FIGSIZE = (5.8, 3.4)
+FRAME_FIGSIZE = (5.2, 3.0)
 
 
-def _axis(ax, figsize=(5.8, 3.4)):
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    return ax.figure, ax
-
-
-def distance_cdf(x, r, n, d, law="normal") -> np.ndarray:
+def distance_cdf(x, *, r, n, d, law="normal") -> np.ndarray:
     r"""P(min_j ‖U − Z_j‖² ≤ x) from Proposition 2.1: E_R[1 − (1 − I_v(δ, δ))^n],
-    v = (x − (R − r)²)/(4rR) clipped to [0, 1] (eqs. 5–7)."""
-    r, n, d, law = _check_r(r), _check_n(n), _check_d(d), _check_law(law)
+    v = (x − (R − r)²)/(4rR) clipped to [0, 1] (eqs. 5–7).
+
+    Raises:
+        ValueError: naming ``r``, ``n``, ``d`` or ``law``.
+    """
+    r, n = check_number("r", r, low=0), check_int("n", n, low=1)
+    d, law = check_int("d", d, low=2), check_choice("law", law, LAWS)
     delta = 0.5 * (d - 1)
     R, psi = radial_nodes(law, d)
     x = np.atleast_1d(np.asarray(x, dtype=float))[:, None]
@@ -48,81 +43,94 @@ def distance_cdf(x, r, n, d, law="normal") -> np.ndarray:
         return (1 - np.exp(n * np.log1p(-special.betainc(delta, delta, v)))) @ psi
 
 
-def max_cosine_draws(n, d, samples, seed) -> np.ndarray:
-    """Monte Carlo draws of max_j ⟨U, U_j⟩ with fresh U and U_1..U_n for each draw (no formula used)."""
-    rng = np.random.default_rng(seed)
-    out = np.empty(samples)
-    for i in range(samples):
-        u = sample_sphere(1, d, 1.0, rng)
-        out[i] = (sample_sphere(n, d, 1.0, rng) @ u[0]).max()
+def max_cosine_draws(n, d, *, samples, seed=0) -> np.ndarray:
+    """Monte Carlo draws of max_j ⟨U, U_j⟩, fresh U and U_1..U_n for each draw (no formula used).
+
+    Raises:
+        ValueError: naming ``n``, ``d``, ``samples`` or ``seed``.
+    """
+    n, d = check_int("n", n, low=1), check_int("d", d, low=2)
+    g, out = rng(seed), np.empty(check_int("samples", samples, low=1))
+    for i in range(len(out)):
+        u = sample_sphere(1, d, g)
+        out[i] = (sample_sphere(n, d, g) @ u[0]).max()
     return out
 
 
-def plot_cosine_law(n=100, d=10, samples=400, seed=0, ax=None):
+def plot_cosine_law(*, n=100, d=10, samples=400, seed=0, ax=None):
     """Histogram of the largest cosine (Monte Carlo) against its law [1 − I_{(1−c)/2}(δ, δ)]^n."""
-    fig, ax = _axis(ax)
-    draws = max_cosine_draws(n, d, samples, seed)
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
+    draws = max_cosine_draws(n, d, samples=samples, seed=seed)
     c = np.linspace(-1, 1, 801)
     F = max_cosine_cdf(c, n, d)
-    ax.hist(draws, bins=40, range=(-0.2, 1), density=True, alpha=0.4, label=f"{samples} Monte Carlo draws")
+    ax.hist(draws, bins=40, range=(-0.2, 1), density=True, alpha=0.4,
+            label=f"{samples} Monte Carlo draws")
     ax.plot(0.5 * (c[1:] + c[:-1]), np.diff(F) / np.diff(c), label="exact law (eq. 7)")
     ax.axvline(expected_max_cosine(n, d), ls="--", c="k", lw=1, label=r"$1 - 2m_{n,d}$")
-    ax.set(xlim=(-0.2, 1), xlabel=r"largest cosine $\max_j\langle U, U_j\rangle$", ylabel="density",
-           title=f"n = {n}, d = {d}")
+    ax.set(xlim=(-0.2, 1), xlabel=r"largest cosine $\max_j\langle U, U_j\rangle$",
+           ylabel="density", title=f"n = {n}, d = {d}")
     ax.legend(loc="upper left", fontsize=8)
     return fig
 
 
-def plot_distance_law(r, n, d, law="normal", samples=3000, seed=0, ax=None):
-    """Empirical c.d.f. of the nearest squared distance (simulated quantisers) vs Proposition 2.1."""
-    fig, ax = _axis(ax)
-    rng = np.random.default_rng(seed)
-    sq = np.concatenate([nearest_sq_distance(sample_law(law, d, 100, rng), sample_sphere(n, d, r, rng))
+def plot_distance_law(*, r, n, d, law="normal", samples=3000, seed=0, ax=None):
+    """Empirical c.d.f. of the nearest squared distance (simulated quantisers, a fresh one for
+    every 100 target points) against Proposition 2.1."""
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
+    g = rng(seed)
+    sq = np.concatenate([nearest_sq_distance(sample_law(law, d, 100, seed=g),
+                                             sample_sphere(n, d, g, radius=r))
                          for _ in range(samples // 100)])
     x = np.sort(sq)
-    ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", label=f"simulation ({len(x)} points)")
+    ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post",
+            label=f"simulation ({len(x)} points)")
     grid = np.linspace(0, x.max() * 1.05, 300)
-    ax.plot(grid, distance_cdf(grid, r, n, d, law), "--", label="Proposition 2.1")
-    ax.set(xlabel=r"$\min_j\|U - Z_j\|^2$", ylabel="c.d.f.", title=f"{law} target, d = {d}, n = {n}, r = {r:g}")
+    ax.plot(grid, distance_cdf(grid, r=r, n=n, d=d, law=law), "--", label="Proposition 2.1")
+    ax.set(xlabel=r"$\min_j\|U - Z_j\|^2$", ylabel="c.d.f.",
+           title=f"{law} target, d = {d}, n = {n}, r = {r:g}")
     ax.legend(loc="lower right", fontsize=8)
     return fig
 
 
-def plot_distortion_curves(n=100, d=10, law="normal", s_values=(1, 2, 4, 10), r=None, points=31, ax=None):
+def plot_distortion_curves(*, n=100, d=10, law="normal", s_values=(1, 2, 4, 10), r=None,
+                           points=31, ax=None):
     """D_s(r)^{1/s} against the radius r for several s, each optimum r* marked (eqs. 13, 48)."""
-    fig, ax = _axis(ax)
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
     radii = np.linspace(0.0, 1.3, points)
     for s in s_values:
-        D = np.array([distortion(a, n, d, law, s) for a in radii]) ** (1 / s)
-        a_star, D_star = optimal_radius(n, d, law, s)
+        D = np.array([distortion(a, n, d, law=law, s=s) for a in radii]) ** (1 / s)
+        a_star, D_star = optimal_radius(n, d, law=law, s=s)
         colour = S_COLOURS.get(s)
         ax.plot(radii, D, color=colour, label=f"s = {s}: r* = {a_star:.3f}")
         ax.plot([a_star], [D_star ** (1 / s)], "o", color=colour)
     if r is not None:
         ax.axvline(r, color="k", lw=1, ls=":", label=f"r = {r:g}")
-    ax.set(xlabel="radius r of the quantiser sphere", ylabel=r"$D_s(r)^{1/s}$ (quantisation error)",
-           title=f"{law} target, d = {d}, n = {n}")
+    ax.set(xlabel="radius r of the quantiser sphere",
+           ylabel=r"$D_s(r)^{1/s}$ (quantisation error)", title=f"{law} target, d = {d}, n = {n}")
     ax.legend(fontsize=8)
     return fig
 
 
-def plot_zador_gap(d=10, law="normal", n_values=None, ax=None):
+def plot_zador_gap(*, d=10, law="normal", n_values=None, ax=None):
     """Optimal random quantiser D*(n) against Zador's asymptotic value (both bounds on Q_{2,d})."""
-    fig, ax = _axis(ax)
-    n_values = np.unique(np.logspace(0.5, 6, 25).astype(int)) if n_values is None else np.asarray(n_values)
-    Dstar = np.array([optimal_radius(int(n), d, law, 2)[1] for n in n_values])
-    zl, zu = np.array([zador(int(n), d, 2, law) for n in n_values]).T
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
+    if n_values is None:
+        n_values = np.unique(np.logspace(0.5, 6, 25).astype(int))
+    n_values = np.asarray(n_values)
+    Dstar = np.array([optimal_radius(int(n), d, law=law)[1] for n in n_values])
+    zl, zu = np.array([zador(int(n), d, law=law) for n in n_values]).T
     ax.loglog(n_values, Dstar, "o-", ms=3, label="optimal random sphere quantiser $D^*$")
-    ax.fill_between(n_values, zl, zu, alpha=0.3, color="C3", label="Zador's asymptotic value (bounds on $Q_{2,d}$)")
+    ax.fill_between(n_values, zl, zu, alpha=0.3, color="C3",
+                    label="Zador's asymptotic value (bounds on $Q_{2,d}$)")
     ax.set(xlabel="number of points n (log)", ylabel="mean squared distortion (log)",
            title=f"{law} target, d = {d}")
     ax.legend(fontsize=8)
     return fig
 
 
-def plot_kappa(n=1000, d_values=None, ax=None):
+def plot_kappa(*, n=1000, d_values=None, ax=None):
     """κ_{n,d} with the bounds of Proposition 4.1 (eq. 42), against d."""
-    fig, ax = _axis(ax)
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
     d_values = np.arange(5, 201, 5) if d_values is None else np.asarray(d_values)
     k = [kappa(n, int(d)) for d in d_values]
     lo, hi = np.array([kappa_bounds(n, int(d)) for d in d_values]).T
@@ -144,34 +152,37 @@ GROWTH = {
 
 def growth_curves(rule: str, d_values, law="normal"):
     """(d, n, exact a*, EV â*, limit) along a growth rule n(d) of :data:`GROWTH` (s = 2)."""
-    fn, lam = GROWTH[rule]
+    fn, lam = GROWTH[check_choice("rule", rule, GROWTH)]
     rows = []
     for d in d_values:
         n = int(min(fn(d), 1e300))
-        a_star = optimal_radius(n, int(d), law, 2)[0]
+        a_star = optimal_radius(n, int(d), law=law)[0]
         rows.append((d, n, a_star, evt_radius(n, int(d), law).radius))
     limit = 1.0 - 2.0 * kappa_limit(lam)  # Theorem 4.2: a*/E‖U‖ → 1 − 2κ∞
     return np.array(rows, dtype=float), limit
 
 
-def plot_growth(rule="n = 2^d", law="normal", d_values=None, ax=None):
+def plot_growth(*, rule="n = 2^d", law="normal", d_values=None, ax=None):
     """a* (exact) and â* (extreme values) against d along n(d), with the Theorem 4.2 limit."""
-    fig, ax = _axis(ax)
-    d_values = np.unique(np.geomspace(3, 400, 25).astype(int)) if d_values is None else np.asarray(d_values)
-    rows, limit = growth_curves(rule, d_values, law)
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
+    if d_values is None:
+        d_values = np.unique(np.geomspace(3, 400, 25).astype(int))
+    rows, limit = growth_curves(rule, np.asarray(d_values), law)
     ax.semilogx(rows[:, 0], rows[:, 2], "o-", ms=3, label="exact $r^*$ (eq. 15)")
     ax.semilogx(rows[:, 0], rows[:, 3], "--", label=r"extreme-value $\hat r^*$ (Cor. 4.1)")
     ax.axhline(limit, color="k", lw=1, ls=":", label=f"Theorem 4.2 limit {limit:.4f}")
-    ax.set(xlabel="dimension d (log)", ylabel="optimal radius", ylim=(0, 1.02), title=f"{law} target, {rule}")
+    ax.set(xlabel="dimension d (log)", ylabel="optimal radius", ylim=(0, 1.02),
+           title=f"{law} target, {rule}")
     ax.legend(fontsize=8)
     return fig
 
 
-def plot_sensitivity(result, ax=None, label=None):
+def plot_sensitivity(result, *, ax=None, label=None):
     """S(ρ; Φ, n) on the candidate grid against S̄ (the equivalence theorem, eq. 20)."""
-    fig, ax = _axis(ax)
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
     order = np.argsort(result.grid)
-    ax.plot(result.grid[order], result.grid_sensitivity[order] / result.mean_sensitivity, label=label or "S(ρ)/S̄")
+    ax.plot(result.grid[order], result.grid_sensitivity[order] / result.mean_sensitivity,
+            label=label or "S(ρ)/S̄")
     ax.axhline(1.0, color="k", lw=1, ls=":")
     for r, w in zip(result.radii, result.weights):
         ax.axvline(r, color="C3", lw=0.5 + 3 * w, alpha=0.6)
@@ -179,9 +190,108 @@ def plot_sensitivity(result, ax=None, label=None):
     return fig
 
 
-def plot_cosine_frame(d=10, n=100, ax=None):
-    """Density of the largest cosine among n uniform directions (exact, eq. 7): cheap explore frame."""
-    fig, ax = _axis(ax, figsize=(5.2, 3.0))
+def plot_radius_vs_dimension(*, n_values=(10, 100, 10_000), d_values=None, law="sphere", s=2,
+                             axes=None):
+    """r*(d) for several n, and the distortion ratio D(1)/D* of the naive radius r = 1, on two
+    axes (``axes``, or a new figure)."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9.5, 3.3))
+    if d_values is None:
+        d_values = np.unique(np.geomspace(2, 500, 20).astype(int))
+    for i, n in enumerate(n_values):
+        best = np.array([optimal_radius(n, int(d), law=law, s=s) for d in d_values])
+        naive = np.array([distortion(1.0, n, int(d), law=law, s=s) for d in d_values])
+        axes[0].semilogx(d_values, best[:, 0], "o-", ms=3, color=f"C{i}", label=f"n = {n}")
+        axes[1].semilogx(d_values, naive / best[:, 1], "o-", ms=3, color=f"C{i}",
+                         label=f"n = {n}")
+    axes[0].set(xlabel="dimension d (log)", ylabel="optimal radius r*",
+                title=f"{law} target, s = {s}")
+    axes[1].set(xlabel="dimension d (log)", ylabel=r"$D(1)\,/\,D(r^*)$",
+                title="cost of the naive radius r = 1")
+    axes[0].legend(fontsize=8)
+    return axes[0].figure
+
+
+def plot_single_sphere_sensitivity(*, n=1000, d=8, law="ball", s=2, ax=None):
+    """S(ρ; δ_{r*}, n)/S(r*) on the candidate grid (Corollary 3.1): above 1 somewhere means one
+    sphere is not optimal."""
+    fig, ax = figure_axis(ax, figsize=FRAME_FIGSIZE)
+    a, _ = optimal_radius(n, d, law=law, s=s)
+    grid = _default_grid(law)
+    S, Sbar = sensitivity(grid, [a], [1.0], n=n, d=d, law=law, s=s)
+    ax.plot(grid, S / Sbar, label=r"$S(\rho;\delta_{r^*})/S(r^*)$")
+    ax.axhline(1.0, color="k", lw=1, ls=":")
+    ax.axvline(a, color="C3", lw=1, label=f"r* = {a:.3f}")
+    top = float(S.max() / Sbar)
+    verdict = "one sphere optimal" if top <= 1 + 1e-9 else "not optimal"
+    ax.set(xlabel=r"candidate radius $\rho$", ylabel="relative sensitivity",
+           ylim=(0, max(1.6, top * 1.05)), title=f"{law}, d = {d}, s = {s}, n = {n}: {verdict}")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def comparison_rows(n_values, *, d, law="normal", seed=0) -> dict:
+    """Mean squared distortions (s = 2), for each n, of the optimal random sphere (exact),
+    k-means and the i.i.d. codebook ℙ = μ (both scored out of sample, with the standard error of
+    their test sample) and Zador's two values. Returns a dict of arrays: ``n``, ``sphere``,
+    ``kmeans``, ``kmeans_se``, ``iid``, ``iid_se``, ``zador_lower``, ``zador_upper``."""
+    rows = []
+    for n in n_values:
+        km = kmeans_distortion(n, d, law=law, seed=seed, return_se=True)
+        iid = iid_codebook_distortion(n, d, law=law, seed=seed, return_se=True)
+        rows.append((n, optimal_radius(n, d, law=law)[1], *km, *iid, *zador(n, d, law=law)))
+    keys = ("n", "sphere", "kmeans", "kmeans_se", "iid", "iid_se", "zador_lower", "zador_upper")
+    return dict(zip(keys, np.array(rows).T))
+
+
+def plot_comparison(rows: dict, *, d, law="normal", ax=None):
+    """Distortion against n for the quantisers of :func:`comparison_rows`."""
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
+    n = rows["n"]
+    ax.loglog(n, rows["sphere"], "o-", label="optimal random sphere $D^*$ (exact)")
+    ax.loglog(n, rows["kmeans"], "s-", label="k-means (scikit-learn, out of sample)")
+    ax.loglog(n, rows["iid"], "^-", label=r"i.i.d. codebook $\mathbb{P} = \mu$")
+    ax.fill_between(n, rows["zador_lower"], rows["zador_upper"], color="C3", alpha=0.25,
+                    label="Zador's asymptotic value")
+    ax.set(xlabel="number of points n (log)", ylabel="mean squared distortion (log)",
+           title=f"{law} target, d = {d}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_factorial_comparison(*, d_values=range(3, 21), ax=None):
+    """Sphere target, n = 2^d: distortion of the optimal random sphere over the best 2^d
+    factorial design."""
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
+    d_values = np.asarray(list(d_values))
+    for s, marker in ((2, "o"), (4, "s")):
+        ratio = [optimal_radius(2 ** int(d), int(d), law="sphere", s=s)[1]
+                 / optimal_factorial(int(d), s)[1] for d in d_values]
+        ax.plot(d_values, ratio, marker + "-", ms=4, label=f"s = {s}")
+    ax.axhline(1.0, color="k", lw=1, ls=":")
+    ax.set(xlabel="dimension d (n = 2^d points)", ylabel="random sphere / factorial (distortion)",
+           title="random sphere quantiser vs optimised $\\{\\pm b\\}^d$")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_concentration(values, mean, *, ax=None, label=None):
+    """Histogram of realised distortions Q_{n,a} of independent designs, with their expectation."""
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
+    ax.hist(values, bins=15, alpha=0.5, label=label or f"{len(values)} independent quantisers")
+    ax.axvline(mean, color="k", ls="--", lw=1, label="expected distortion (exact)")
+    ax.set(xlabel=r"realised mean squared distortion $Q_{n,a}$", ylabel="count")
+    ax.legend(fontsize=8)
+    return fig
+
+
+# --------------------------------------------------------------------------- explore frames
+COSINE_GRID = dict(d=[3, 10, 30, 100, 300], n=[10, 1_000, 100_000])
+
+
+def cosine_frame(*, d=10, n=100):
+    """Density of the largest cosine among n uniform directions (exact, eq. 7)."""
+    fig, ax = figure_axis(figsize=FRAME_FIGSIZE)
     c = np.linspace(-1, 1, 2001)
     F = max_cosine_cdf(c, n, d)
     ax.plot(0.5 * (c[1:] + c[:-1]), np.diff(F) / np.diff(c))
@@ -193,124 +303,56 @@ def plot_cosine_frame(d=10, n=100, ax=None):
     return fig
 
 
-def plot_distortion_frame(d=10, s=2, n=100, points=21, ax=None):
-    """D_s(r)^{1/s} for the three targets at one (d, s), optimum marked: cheap explore frame."""
-    fig, ax = _axis(ax, figsize=(5.2, 3.0))
-    radii = np.linspace(0.0, 1.3, points)
-    for i, law in enumerate(("normal", "ball", "sphere")):
-        D = np.array([distortion(a, n, d, law, s) for a in radii]) ** (1 / s)
-        a_star, D_star = optimal_radius(n, d, law, s)
-        ax.plot(radii, D, color=f"C{i}", label=f"{law}: r* = {a_star:.3f}")
-        ax.plot([a_star], [D_star ** (1 / s)], "o", color=f"C{i}")
-    ax.set(xlabel="radius r", ylabel=r"$D_s(r)^{1/s}$", ylim=(0, 1.35), title=f"d = {d}, s = {s}, n = {n}")
-    ax.legend(fontsize=8, loc="upper right")
-    return fig
+DISTANCE_GRID = dict(r=[0.3, 0.6, 0.9, 1.2], n=[10, 1_000, 100_000])
 
 
-def plot_radius_vs_dimension(n_values=(10, 100, 10_000), d_values=None, law="sphere", s=2, ax=None):
-    """r*(d) for several n, and the distortion ratio D(1)/D* of the naive radius r = 1."""
-    if ax is None:
-        fig, ax = plt.subplots(1, 2, figsize=(9.5, 3.3))
-    d_values = np.unique(np.geomspace(2, 500, 20).astype(int)) if d_values is None else np.asarray(d_values)
-    for i, n in enumerate(n_values):
-        best = np.array([optimal_radius(n, int(d), law, s) for d in d_values])
-        naive = np.array([distortion(1.0, n, int(d), law, s) for d in d_values])
-        ax[0].semilogx(d_values, best[:, 0], "o-", ms=3, color=f"C{i}", label=f"n = {n}")
-        ax[1].semilogx(d_values, naive / best[:, 1], "o-", ms=3, color=f"C{i}", label=f"n = {n}")
-    ax[0].set(xlabel="dimension d (log)", ylabel="optimal radius r*", title=f"{law} target, s = {s}")
-    ax[1].set(xlabel="dimension d (log)", ylabel=r"$D(1)\,/\,D(r^*)$", title="cost of the naive radius r = 1")
-    ax[0].legend(fontsize=8)
-    return ax[0].figure
-
-
-def plot_growth_frame(rule="n = 2^d"):
-    """One growth rule of Theorem 4.2 (explore frame)."""
-    return plot_growth(rule=rule, d_values=np.unique(np.geomspace(3, 400, 14).astype(int)))
-
-
-def plot_single_sphere_sensitivity(n=1000, d=8, law="ball", s=2, ax=None):
-    """S(ρ; δ_{r*}, n)/S(r*) on the candidate grid (Corollary 3.1): above 1 somewhere means one
-    sphere is not optimal."""
-    from ._mixture import _default_grid, sensitivity
-
-    fig, ax = _axis(ax, figsize=(5.2, 3.0))
-    a, _ = optimal_radius(n, d, law, s)
-    grid = _default_grid(law)
-    S, Sbar = sensitivity(grid, [a], [1.0], n, d, law, s)
-    ax.plot(grid, S / Sbar, label=r"$S(\rho;\delta_{r^*})/S(r^*)$")
-    ax.axhline(1.0, color="k", lw=1, ls=":")
-    ax.axvline(a, color="C3", lw=1, label=f"r* = {a:.3f}")
-    top = float(S.max() / Sbar)
-    ax.set(xlabel=r"candidate radius $\rho$", ylabel="relative sensitivity", ylim=(0, max(1.6, top * 1.05)),
-           title=f"{law}, d = {d}, s = {s}, n = {n}: " + ("one sphere optimal" if top <= 1 + 1e-9 else "not optimal"))
-    ax.legend(fontsize=8, loc="upper left")
-    return fig
-
-
-def comparison_rows(n_values, d, law="normal", seed=0):
-    """Mean squared distortions of the optimal random sphere, k-means, the i.i.d. codebook ℙ = μ
-    and Zador's two values, for each n (s = 2; k-means and i.i.d. scored out of sample)."""
-    from ._asymptotics import iid_codebook_distortion, kmeans_distortion
-
-    rows = []
-    for n in n_values:
-        lo, hi = zador(n, d, 2, law)
-        rows.append((n, optimal_radius(n, d, law, 2)[1], kmeans_distortion(n, d, law, seed),
-                     iid_codebook_distortion(n, d, law, seed), lo, hi))
-    return np.array(rows)
-
-
-def plot_comparison(rows, d, law="normal", ax=None):
-    """Distortion against n for the quantisers of :func:`comparison_rows`."""
-    fig, ax = _axis(ax)
-    n = rows[:, 0]
-    ax.loglog(n, rows[:, 1], "o-", label="optimal random sphere $D^*$ (exact)")
-    ax.loglog(n, rows[:, 2], "s-", label="k-means (scikit-learn, out of sample)")
-    ax.loglog(n, rows[:, 3], "^-", label=r"i.i.d. codebook $\mathbb{P} = \mu$")
-    ax.fill_between(n, rows[:, 4], rows[:, 5], color="C3", alpha=0.25, label="Zador's asymptotic value")
-    ax.set(xlabel="number of points n (log)", ylabel="mean squared distortion (log)", title=f"{law} target, d = {d}")
-    ax.legend(fontsize=8)
-    return fig
-
-
-def plot_factorial_comparison(d_values=range(3, 21), ax=None):
-    """Sphere target, n = 2^d: distortion of the optimal random sphere over the best 2^d factorial."""
-    from ._asymptotics import optimal_factorial
-
-    fig, ax = _axis(ax)
-    d_values = np.asarray(list(d_values))
-    for s, marker in ((2, "o"), (4, "s")):
-        ratio = [optimal_radius(2**int(d), int(d), "sphere", s)[1] / optimal_factorial(int(d), s)[1] for d in d_values]
-        ax.plot(d_values, ratio, marker + "-", ms=4, label=f"s = {s}")
-    ax.axhline(1.0, color="k", lw=1, ls=":")
-    ax.set(xlabel="dimension d (n = 2^d points)", ylabel="random sphere / factorial (distortion)",
-           title="random sphere quantiser vs optimised $\\{\\pm b\\}^d$")
-    ax.legend(fontsize=8)
-    return fig
-
-
-def plot_concentration(values, mean, ax=None, label=None):
-    """Histogram of realised distortions Q_{n,a} of independent designs, with their expectation."""
-    fig, ax = _axis(ax)
-    ax.hist(values, bins=15, alpha=0.5, label=label or f"{len(values)} independent quantisers")
-    ax.axvline(mean, color="k", ls="--", lw=1, label="expected distortion (exact)")
-    ax.set(xlabel=r"realised mean squared distortion $Q_{n,a}$", ylabel="count")
-    ax.legend(fontsize=8)
-    return fig
-
-
-def plot_distance_frame(r=0.7, n=100, d=10, law="normal", ax=None):
-    """Exact density of the nearest squared distance for the quantiser radius ``r`` (Proposition
-    2.1), with its mean D(r) and the optimum D*: cheap explore frame over r and n."""
-    fig, ax = _axis(ax, figsize=(5.2, 3.0))
+def distance_frame(*, r=0.7, n=100, d=10, law="normal"):
+    """Exact density of the nearest squared distance for the quantiser radius ``r``
+    (Proposition 2.1), with its mean D(r) and the optimum D*."""
+    fig, ax = figure_axis(figsize=FRAME_FIGSIZE)
     x = np.linspace(0.0, 2.5, 501)
-    F = distance_cdf(x, r, n, d, law)
+    F = distance_cdf(x, r=r, n=n, d=d, law=law)
     ax.plot(0.5 * (x[1:] + x[:-1]), np.diff(F) / np.diff(x))
-    D = distortion(r, n, d, law, 2)
-    a_star, D_star = optimal_radius(n, d, law, 2)
+    D = distortion(r, n, d, law=law)
+    a_star, D_star = optimal_radius(n, d, law=law)
     ax.axvline(D, color="k", ls="--", lw=1, label=f"mean D(r) = {D:.3f}")
     ax.axvline(D_star, color="C3", ls=":", lw=1, label=f"D* = {D_star:.3f} at r* = {a_star:.3f}")
     ax.set(xlim=(0, 2.5), ylim=(0, None), xlabel=r"$\min_j\|U - Z_j\|^2$", ylabel="density",
            title=f"{law} target, d = {d}, n = {n}, r = {r:g}")
     ax.legend(fontsize=8)
     return fig
+
+
+DISTORTION_GRID = dict(s=[1, 2, 4, 10], d=[3, 10, 30])
+
+
+def distortion_frame(*, d=10, s=2, n=100, points=21):
+    """D_s(r)^{1/s} for the three targets at one (d, s), each optimum marked."""
+    fig, ax = figure_axis(figsize=FRAME_FIGSIZE)
+    radii = np.linspace(0.0, 1.3, points)
+    for i, law in enumerate(LAWS):
+        D = np.array([distortion(a, n, d, law=law, s=s) for a in radii]) ** (1 / s)
+        a_star, D_star = optimal_radius(n, d, law=law, s=s)
+        ax.plot(radii, D, color=f"C{i}", label=f"{law}: r* = {a_star:.3f}")
+        ax.plot([a_star], [D_star ** (1 / s)], "o", color=f"C{i}")
+    ax.set(xlabel="radius r", ylabel=r"$D_s(r)^{1/s}$", ylim=(0, 1.35),
+           title=f"d = {d}, s = {s}, n = {n}")
+    ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+GROWTH_GRID = dict(rule=list(GROWTH))
+GROWTH_FRAME_DIMENSIONS = np.unique(np.geomspace(3, 400, 14).astype(int))
+
+
+def growth_frame(*, rule="n = 2^d"):
+    """One growth rule n(d) of Theorem 4.2 (14 dimensions from 3 to 400)."""
+    return plot_growth(rule=rule, d_values=GROWTH_FRAME_DIMENSIONS)
+
+
+SINGLE_SPHERE_GRID = dict(n=[100, 400, 500, 520, 1_000, 10_000])
+
+
+def single_sphere_frame(*, n=1000):
+    """Corollary 3.1 for the ball target, d = 8, s = 2 (:func:`plot_single_sphere_sensitivity`)."""
+    return plot_single_sphere_sensitivity(n=n)
