@@ -15,7 +15,8 @@ Public API (fixed by the chapter issue):
 - :func:`relu_identity_1d`
 
 Extras: :data:`PRESETS`, :func:`hermite_identity`, :func:`predicted_constant`,
-:func:`sample_domain`, :func:`bias_log_density`; figures in :mod:`.plots`.
+:func:`sample_domain`, :func:`bias_log_density`, :func:`refit_comparison`,
+:func:`train_network`; figures in :mod:`.plots`.
 """
 
 from . import plots
@@ -24,12 +25,15 @@ from ._identities import hermite_identity, relu_identity_1d
 from ._network import (BIAS_LAWS, ReluNetwork, bias_log_density, network_predict,
                        refit_outer_weights, sample_network)
 from ._polynomial import PRESETS, evaluate_polynomial, hermite_weight, rkhs_norm_sq
+from ._refit import RefitComparison, refit_comparison
+from ._train import train_network
 
 __all__ = [
     "BIAS_LAWS",
     "DOMAINS",
     "McError",
     "PRESETS",
+    "RefitComparison",
     "ReluNetwork",
     "bias_log_density",
     "evaluate_polynomial",
@@ -39,9 +43,11 @@ __all__ = [
     "network_predict",
     "plots",
     "predicted_constant",
+    "refit_comparison",
     "refit_outer_weights",
     "relu_identity_1d",
     "rkhs_norm_sq",
     "sample_domain",
     "sample_network",
+    "train_network",
 ]

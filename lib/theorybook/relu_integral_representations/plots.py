@@ -51,9 +51,11 @@ RAMPS_GRID = dict(function=list(FUNCTIONS), knots=[2, 4, 8, 16, 32])
 
 def plot_weights_2d(net, *, ax=None, max_points: int = 3000):
     r"""Inner weights :math:`w_i` (first two coordinates) coloured by their outer weight
-    :math:`N a_i` (symmetric log colour scale), with the unit circle."""
+    :math:`N a_i` (symmetric log colour scale), with the unit circle. Only neurons that fire
+    somewhere on the unit ball (:math:`b_i < \|w_i\|`) are drawn: the others never act there."""
     fig, ax = figure_axis(ax, figsize=(4.2, 3.6))
-    W, a = net.W[:max_points, :2], net.a[:max_points] * net.width
+    live = np.flatnonzero(net.b < np.linalg.norm(net.W, axis=1))[:max_points]
+    W, a = net.W[live, :2], net.a[live] * net.width
     top = float(np.max(np.abs(a))) or 1.0
     sc = ax.scatter(W[:, 0], W[:, 1], c=a, s=5, cmap="coolwarm",
                     norm=SymLogNorm(linthresh=0.1, vmin=-top, vmax=top))
