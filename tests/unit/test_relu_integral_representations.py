@@ -185,16 +185,22 @@ def test_hermite_moments_against_quad():
             assert got[k, i] == pytest.approx(ref, rel=1e-8, abs=1e-11)
 
 
-def test_predicted_constant_matches_network_variance():
-    """The exact constant C against the mean squared error of 400 networks of width 50
-    (N * MSE estimates C; 4 s.e.). Dropping the -p^2 term of C moves it by mean p^2 = 0.09,
-    about 8 s.e. here: checked by hand that the test then fails."""
-    X = ri.sample_domain(("sphere", 1.0), 200, 4, seed=7)
-    p = ri.evaluate_polynomial(WORKED, X)
-    C = ri.predicted_constant(WORKED, X)
-    nmse = np.array([50 * np.mean((ri.network_predict(ri.sample_network(WORKED, 50, 4, seed=s),
-                                                      X) - p) ** 2) for s in range(400)])
-    assert abs(nmse.mean() - C) < 4 * nmse.std(ddof=1) / math.sqrt(nmse.size)
+def test_predicted_constant_against_two_dimensional_quadrature():
+    """C at one point x of R^2 is e^{-|x|^2} E_w[h(w)^2 G(<w, x>)] - p(x)^2; here E_w is an
+    independent scipy dblquad in coordinates along and across x (split at the kink u = 0),
+    to 1e-7. Dropping the -p^2 term (0.23 of C = 71) or the factor e^{-|x|^2} fails."""
+    c, x = {(1, 1): 1.0}, np.array([0.8, 0.6])
+    e1, e2 = x / np.linalg.norm(x), np.array([-0.6, 0.8])
+
+    def f(v, u):
+        w = u * e1 + v * e2
+        return w[0] ** 2 * w[1] ** 2 * _G_laplace(np.array([u]), 2.0)[0] * stats.norm.pdf(u) \
+            * stats.norm.pdf(v)
+
+    V = sum(integrate.dblquad(f, lo, hi, -12, 12, epsabs=1e-12, epsrel=1e-10)[0]
+            for lo, hi in ((-12.0, 0.0), (0.0, 20.0)))
+    expected = math.exp(-1.0) * V - 0.48**2
+    assert ri.predicted_constant(c, x[None, :]) == pytest.approx(expected, rel=1e-7)
 
 
 def test_predicted_constant_infinite_for_light_tailed_bias_laws():
