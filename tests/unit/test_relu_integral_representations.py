@@ -128,7 +128,7 @@ def test_exp_as_importance_sampled_ramps():
 def test_network_predict_matches_numpy_reference_across_chunks():
     """JAX chunked scan against plain numpy, for a width that spans two chunks (4096)."""
     net = ri.sample_network(WORKED, 5000, 6, seed=3)
-    X = ri.sample_domain(("gaussian", 1.5), 300, 6, seed=4)
+    X = ri.sample_domain(("gaussian", 1.5), 600, 6, seed=4)          # 600 x 5000 > 2^21
     ref = np.exp(-0.5 * np.sum(X**2, 1)) * (np.maximum(X @ net.W.T - net.b, 0.0) @ net.a)
     np.testing.assert_allclose(ri.network_predict(net, X), ref, rtol=1e-10, atol=1e-12)
 

@@ -15,12 +15,14 @@ Public API (fixed by the chapter issue):
 - :func:`relu_identity_1d`
 
 Extras: :data:`PRESETS`, :func:`hermite_identity`, :func:`predicted_constant`,
-:func:`sample_domain`, :func:`bias_log_density`, :func:`refit_comparison`,
+:func:`sample_domain`, :func:`bias_log_density`, :func:`constant_by_degree`,
+:func:`refit_comparison`,
 :func:`train_network`; figures in :mod:`.plots`.
 """
 
 from . import plots
-from ._error import DOMAINS, McError, mc_error, predicted_constant, sample_domain
+from ._error import (DOMAINS, McError, constant_by_degree, mc_error, predicted_constant,
+                     sample_domain)
 from ._identities import hermite_identity, relu_identity_1d
 from ._network import (BIAS_LAWS, ReluNetwork, bias_log_density, network_predict,
                        refit_outer_weights, sample_network)
@@ -36,6 +38,7 @@ __all__ = [
     "RefitComparison",
     "ReluNetwork",
     "bias_log_density",
+    "constant_by_degree",
     "evaluate_polynomial",
     "hermite_identity",
     "hermite_weight",

@@ -18,6 +18,7 @@ one-dimensional integral done by Gauss–Legendre quadrature on each side of the
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -29,9 +30,10 @@ from theorybook.common import (check_int, check_number, check_seed, mean_se, pro
                                sample_sphere, spawn)
 
 from ._network import _check_law, _sample, network_predict
-from ._polynomial import _coeffs, _hermite_square, evaluate_polynomial
+from ._polynomial import _coeffs, _hermite_square, evaluate_polynomial, rkhs_norm_sq
 
-__all__ = ["DOMAINS", "McError", "mc_error", "predicted_constant", "sample_domain"]
+__all__ = ["DOMAINS", "McError", "constant_by_degree", "mc_error", "predicted_constant",
+           "sample_domain"]
 
 DOMAINS = ("sphere", "gaussian")
 _NODES = 200            # Gauss–Legendre nodes on each side of 0 (integrand analytic there)
@@ -193,3 +195,33 @@ def mc_error(coeffs, widths, d, *, domain=("sphere", 1.0), repetitions: int = 10
     return McError(widths=widths, mse=mse, rmse=rmse, rmse_se=se / (2 * rmse),
                    predicted=np.sqrt(C / widths), constant=C,
                    zero=float(np.sqrt(np.mean(p**2))))
+
+
+def constant_by_degree(degrees, d, *, n_vars: int = 3, polys: int = 5,
+                       domain=("sphere", 1.0), n_test: int = 2000, seed: int = 0) -> np.ndarray:
+    r"""The constant :math:`C` of random homogeneous polynomials of unit RKHS norm, by degree.
+
+    For each degree k, ``polys`` polynomials :math:`p = \sum_{|\alpha| = k} c_\alpha x^\alpha`
+    in the first ``n_vars`` coordinates, with i.i.d. standard normal :math:`c_\alpha` rescaled
+    to :math:`\|p\|_K = 1`; :math:`C` by :func:`predicted_constant` on ``n_test`` points of
+    ``domain`` in R^d. Streams: ``common.spawn(seed, 2)`` (test points, coefficients).
+
+    Returns:
+        shape (len(degrees), polys): :math:`C / \|p\|_K^2`.
+    Raises:
+        ValueError: for bad degrees, dimensions, counts, domain or seed.
+    """
+    d = check_int("d", d, low=1)
+    n_vars = check_int("n_vars", n_vars, low=1, high=d)
+    polys = check_int("polys", polys, low=1)
+    degrees = [check_int("degrees", k, low=0) for k in np.atleast_1d(degrees)]
+    gen_x, gen_c = spawn(check_seed(seed), 2)
+    X = sample_domain(domain, check_int("n_test", n_test, low=1), d, gen_x)
+    out = np.zeros((len(degrees), polys))
+    for i, k in enumerate(degrees):
+        index = [a for a in itertools.product(range(k + 1), repeat=n_vars) if sum(a) == k]
+        for j in range(polys):
+            c = dict(zip(index, gen_c.standard_normal(len(index))))
+            scale = 1.0 / math.sqrt(rkhs_norm_sq(c))
+            out[i, j] = predicted_constant({a: v * scale for a, v in c.items()}, X)
+    return out

@@ -36,6 +36,7 @@ __all__ = ["BIAS_LAWS", "ReluNetwork", "bias_log_density", "network_predict",
 
 BIAS_LAWS = ("laplace", "gaussian")
 _CHUNK = 4096          # neurons per step of the evaluation scan (memory: n_points x _CHUNK)
+_SMALL = 2**21         # n_points x width below which numpy evaluates the network
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def network_predict(net: ReluNetwork, X) -> np.ndarray:
     r""":math:`f(x) = m(x)\sum_i a_i(\langle w_i, x\rangle - b_i)_+` at the rows of ``X``.
 
     JAX in float64 (a local ``enable_x64``): a jitted ``lax.scan`` over chunks of 4096 neurons,
-    so memory stays at n x 4096 whatever the width.
+    so memory stays at n x 4096 whatever the width. Below n x N = 2^21 plain numpy is used
+    (compiling for every new shape would cost more than it saves).
 
     Args:
         net: a :class:`ReluNetwork`.
@@ -165,6 +167,8 @@ def network_predict(net: ReluNetwork, X) -> np.ndarray:
     if not isinstance(net, ReluNetwork):
         raise ValueError(f"net must be a ReluNetwork, got {type(net).__name__}")
     X = check_array("X", X, shape=(None, net.W.shape[1]))
+    if net.width * X.shape[0] <= _SMALL:
+        return features(net, X) @ net.a
     W, b, a = _padded(net)
     with _x64():
         return np.asarray(_predict_jax(X, W, b, a, bool(net.multiplier)))

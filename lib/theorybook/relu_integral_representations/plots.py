@@ -12,6 +12,7 @@ from numpy.polynomial import Polynomial
 from theorybook.common import error_band, figure_axis
 
 from ._error import mc_error
+from ._refit import refit_comparison
 from ._identities import relu_identity_1d
 from ._network import network_predict, sample_network
 from ._polynomial import PRESETS, _coeffs, _support, evaluate_polynomial
@@ -134,17 +135,22 @@ def dimension_frame(d: int = 10, radius: float = 1.0):
 DIMENSION_GRID = dict(d=[2, 10, 100, 500], radius=[0.5, 1.0, 1.5, 2.0])
 
 
+def plot_single_networks(res, *, ax=None, title: str = ""):
+    """:func:`plot_error_vs_width` plus every single network's error as a dot."""
+    fig = plot_error_vs_width(res, ax=ax)
+    ax = fig.axes[0] if ax is None else ax
+    for j in range(res.mse.shape[1]):
+        ax.plot(res.widths, np.sqrt(res.mse[:, j]), ".", color="C0", alpha=0.4, ms=4)
+    ax.set_title(f"{title} (dots: single networks)", fontsize=9)
+    return fig
+
+
 def bias_frame(bias_law: str = "laplace", bias_scale: float = 2.0):
     """Explore frame: every network's error (dots) and the RMSE for one bias law."""
     res = mc_error(PRESETS["x1 x2"], [10, 100, 1000, 10_000], 5, repetitions=6,
                    n_test=400, bias_law=bias_law, bias_scale=bias_scale, seed=0)
-    fig = plot_error_vs_width(res)
-    ax = fig.axes[0]
-    for j in range(res.mse.shape[1]):
-        ax.plot(res.widths, np.sqrt(res.mse[:, j]), ".", color="C0", alpha=0.4, ms=4)
-    ax.set_title(f"{bias_law} bias law, scale {bias_scale:g} (dots: single networks)",
-                 fontsize=9)
-    ax.set_ylim(1e-3, 1e3)
+    fig = plot_single_networks(res, title=f"{bias_law} bias law, scale {bias_scale:g}")
+    fig.axes[0].set_ylim(1e-3, 1e3)
     return fig
 
 
@@ -179,3 +185,35 @@ def plot_refit(widths, errors: dict, *, ax=None, zero: float | None = None):
     ax.set(xscale="log", yscale="log", xlabel="width $N$ (log)", ylabel="RMSE (log)")
     ax.legend(fontsize=7)
     return fig
+
+
+def plot_constant_by_degree(degrees, ratios, *, ax=None):
+    r""":math:`C/\|p\|_K^2` of random polynomials against their degree (log scale)."""
+    fig, ax = figure_axis(ax)
+    ratios = np.asarray(ratios)
+    for i, k in enumerate(degrees):
+        ax.plot(np.full(ratios.shape[1], k), ratios[i], "o", color="C0", alpha=0.5, ms=4)
+    ax.plot(degrees, ratios.mean(axis=1), "C0-", lw=1, label="mean over polynomials")
+    ax.set(yscale="log", xlabel="degree $k$",
+           ylabel=r"$C\,/\,\|p\|_K^2$ (log)", title="random polynomials, unit RKHS norm")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def refit_frame(d: int = 10, radius: float = 1.0):
+    """Explore frame: Monte Carlo against refitted outer weights (test RMSE, 2 seeds)."""
+    res = refit_comparison(PRESETS["x1 x2"], [10, 30, 100, 300], d, domain=("sphere", radius),
+                           n_train=600, n_test=600, seeds=range(2))
+    fig = plot_refit(res.widths, {"Monte Carlo weights": _mean_se(res.mc_test),
+                                  "least-squares refit": _mean_se(res.refit_test)},
+                     zero=float(res.zero.mean()))
+    fig.axes[0].set_title(f"p = x1 x2, sphere of radius {radius:g} in d = {d} (test RMSE)",
+                          fontsize=9)
+    return fig
+
+
+REFIT_GRID = dict(d=[2, 10, 50], radius=[0.5, 1.0, 2.0])
+
+
+def _mean_se(values):
+    return values.mean(axis=1), values.std(axis=1, ddof=1) / np.sqrt(values.shape[1])
