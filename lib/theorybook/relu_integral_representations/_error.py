@@ -26,7 +26,7 @@ import numpy as np
 from numpy.polynomial.legendre import leggauss
 from scipy.special import eval_hermitenorm
 
-from theorybook.common import (check_int, check_number, check_seed, mean_se, progress,
+from theorybook.common import (check_int, check_number, check_seed, mean_se, progress, rng,
                                sample_sphere, spawn)
 
 from ._network import _check_law, _sample, network_predict
@@ -59,8 +59,7 @@ def sample_domain(domain, n, d, seed=0) -> np.ndarray:
     """
     kind, scale = _check_domain(domain)
     n, d = check_int("n", n, low=1), check_int("d", d, low=1)
-    gen = np.random.default_rng(check_seed(seed)) if not isinstance(
-        seed, np.random.Generator) else seed
+    gen = rng(seed)
     if kind == "sphere":
         return sample_sphere(n, d, gen, radius=scale)
     return scale / math.sqrt(d) * gen.standard_normal((n, d))

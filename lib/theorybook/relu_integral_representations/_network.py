@@ -29,7 +29,7 @@ import numpy as np
 from theorybook.common import (check_array, check_choice, check_int, check_number, check_seed,
                                rng)
 
-from ._polynomial import _coeffs, _support, hermite_weight
+from ._polynomial import _coeffs, hermite_weight
 
 __all__ = ["BIAS_LAWS", "ReluNetwork", "bias_log_density", "network_predict",
            "refit_outer_weights", "sample_network"]

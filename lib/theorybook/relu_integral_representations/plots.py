@@ -30,12 +30,12 @@ def plot_ramps(g, *, knots: int, top: float = 2.0, ax=None, label: str = "g"):
     r"""``g`` on [-top, top] and its rebuild from ``knots`` ReLU ramps (identity I1)."""
     fig, ax = figure_axis(ax)
     t = np.linspace(-top, top, 401)
-    exact = relu_identity_1d(g, t[[0, -1]])         # quadrature at the ends fixes T = top
+    ends = relu_identity_1d(g, t[[0, -1]])          # the integral (quadrature) at the ends
     rebuilt = relu_identity_1d(g, t, knots=knots)
     g0 = g[0] if isinstance(g, tuple) else g
     ax.plot(t, g0(t), "k", lw=2.5, alpha=0.35, label=f"${label}$")
     ax.plot(t, rebuilt, "C3", lw=1.2, label=f"{knots} ramps + affine part")
-    ax.plot(t[[0, -1]], exact, "k.", ms=4)
+    ax.plot(t[[0, -1]], ends, "k.", ms=4)
     ax.set(xlabel="$t$", ylabel="value", title=f"{label} from {knots} ReLU ramps")
     ax.legend(fontsize=8)
     return fig
