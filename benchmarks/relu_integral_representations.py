@@ -46,7 +46,7 @@ def bench_network():
                      f"{(t_sample + t_np) / (t_sample + t_jax):.2f}", f"{diff:.1e}"))
     return markdown_table(["width", "d", "points", "sampling (s)", "JAX evaluation (s)",
                            "numpy evaluation (s)", "evaluation numpy / JAX",
-                           "sample + evaluate, numpy / JAX", "max |difference|"], rows)
+                           "sample + evaluate, numpy / JAX", "max abs difference"], rows)
 
 
 def bench_mc_error():
