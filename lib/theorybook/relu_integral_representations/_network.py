@@ -69,8 +69,7 @@ def bias_log_density(b, *, bias_law: str = "laplace", bias_scale: float = 2.0) -
     Raises:
         ValueError: for an unknown ``bias_law`` or a ``bias_scale`` that is not positive.
     """
-    bias_law = check_choice("bias_law", bias_law, BIAS_LAWS)
-    s = check_number("bias_scale", bias_scale, low=0.0, low_open=True)
+    s, bias_law = _check_law(bias_scale, bias_law)
     b = np.asarray(b, dtype=float)
     if bias_law == "laplace":
         return -np.abs(b) / s - math.log(2 * s)
