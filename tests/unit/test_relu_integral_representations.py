@@ -105,8 +105,8 @@ def test_relu_identity_exact_for_polynomials_and_exp():
 
 
 def test_relu_identity_ramps_converge_at_second_order():
-    """K midpoint ramps: the error falls about 4x when K doubles (midpoint rule, g in C^4);
-    exact at the grid's end points' affine part: checked against the closed form."""
+    """K midpoint ramps: the error against the closed form sin(2t) falls about 4x when K
+    doubles (the midpoint rule's second order)."""
     g = plots.FUNCTIONS["sin(2t)"]
     t = np.linspace(-2, 2, 201)
     errors = [np.max(np.abs(ri.relu_identity_1d(g, t, knots=k) - np.sin(2 * t)))
