@@ -145,7 +145,6 @@ def budget_frame(budget=400, d=10, t_star=2.0, seeds=range(3)):
            title=f"{budget} labels, d = {d}, $t^*$ = {t_star:g}; query learner used "
                  f"{int(curve.used.max())}")
     ax.legend(fontsize=8)
-    fig.tight_layout()
     return fig
 
 
@@ -165,7 +164,6 @@ def learner_frame(t_star=2.0, eps=0.01, d=10, seeds=range(3)):
            title=rf"$t^*$ = {t_star:g} (p = {relu_moments(t_star)[0]:.2g}), "
                  rf"$\varepsilon$ = {eps:g}, d = {d}")
     ax.legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
     return fig
 
 
@@ -183,7 +181,6 @@ def noise_frame(noise="gaussian", level=0.01, t_star=1.5, seed=0):
     ax.set_title(rf"{noise}, level {level:g}: $\mathbb{{E}}(h-f^*)^2$ = "
                  rf"{relu_error(res.w, res.t, w, t_star):.1e}, "
                  rf"$\mathbb{{E}}(y-f^*)^2$ = {oracle.opt_exact:.1e}", fontsize=8)
-    fig.tight_layout()
     return fig
 
 
