@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
 from ..common import check_array, check_int, check_number, check_seed, sample_sphere, spawn
 from ._fit import fit_relu
@@ -230,10 +230,15 @@ def passive_learner(X, y, seed=0, *, restarts=5, steps=1500, lr=0.5) -> PassiveR
 
 
 def predicted_queries(d, t_star, eps, *, norm=1.0, k0=3, tau=None, n_refine=3) -> float:
-    r"""The expected budget of :func:`query_learner` without noise (our accounting):
-    :math:`\min\{k_0/p_\tau,\ 20/\varepsilon\} + (1 + n_{\rm refine})\cdot 4(d+1)`, with
-    :math:`p_\tau = \bar\Phi((t^* + \tau)/\lVert w^*\rVert)` the chance that a Gaussian query
-    becomes a seed; when the cap binds the learner usually finds no seed and stops there.
+    r"""The expected number of labels :func:`query_learner` uses without noise (our accounting).
+
+    A Gaussian query becomes a seed with probability :math:`p_\tau = \bar\Phi((t^* +
+    \tau)/\lVert w^*\rVert)`. The seed search asks batches of 16 until :math:`k_0` seeds or the
+    cap :math:`c = \lceil 20/\varepsilon\rceil`, so it costs
+    :math:`\sum_{b \ge 0} n_b \Pr[\mathrm{Bin}(16b, p_\tau) < k_0]` labels (:math:`n_b` the size of
+    batch b + 1, 16 except for the last batch before the cap): about :math:`\min\{k_0/p_\tau, c\}`
+    plus the rounding to whole batches. With probability :math:`1 - (1 - p_\tau)^c` it finds a
+    seed and spends :math:`(1 + n_{\rm refine})\cdot 4(d+1)` more.
 
     Raises:
         ValueError: for a bad argument.
@@ -246,6 +251,8 @@ def predicted_queries(d, t_star, eps, *, norm=1.0, k0=3, tau=None, n_refine=3) -
     tau = max(math.sqrt(eps), 0.1) if tau is None else check_number("tau", tau, low=0.0)
     p_tau = float(special.ndtr(-(t_star + tau) / norm))
     cap = math.ceil(20 / eps)
-    if p_tau == 0.0 or k0 / p_tau >= cap:
-        return float(cap)
-    return k0 / p_tau + (1 + n_refine) * 4 * (d + 1)
+    asked = np.arange(0, cap, BATCH)                       # labels asked before each batch
+    sizes = np.minimum(BATCH, cap - asked)
+    seed_phase = float(np.sum(sizes * stats.binom.cdf(k0 - 1, asked, p_tau)))
+    found = -math.expm1(cap * math.log1p(-p_tau)) if p_tau < 1 else 1.0
+    return seed_phase + found * (1 + n_refine) * 4 * (d + 1)
