@@ -306,14 +306,19 @@ def test_mean_se_refuses_no_values():
         mean_se(3.0)
 
 
-def test_check_prints_the_verdict_and_returns_it(capsys):
-    assert check("gap beyond 2 s.e.", True, "tolerance: 2 s.e.") is True
+def test_check_prints_the_verdict_and_returns_nothing(capsys):
+    assert check("gap beyond 2 s.e.", True, "tolerance: 2 s.e.") is None
     assert capsys.readouterr().out == f"{CHECK_PASSED} gap beyond 2 s.e. (tolerance: 2 s.e.)\n"
-    assert check("all below", np.array([True, False])) is False
+    check("all below", np.array([True, False]))
     assert capsys.readouterr().out == f"{CHECK_FAILED} all below\n"
-    assert check("all below", np.array([1.0, 2.0]) < 3) is True
+    check("all below", np.array([1.0, 2.0]) < 3)
     assert capsys.readouterr().out == "✓ all below\n"
     assert CHECK_FAILED == "✗ FAILED"
+
+
+def test_check_refuses_an_empty_condition():
+    with pytest.raises(ValueError, match="condition"):
+        check("all of nothing", np.array([]) > 0)
 
 
 # ------------------------------------------------------------------------- plotting

@@ -27,7 +27,7 @@ def mean_se(values, axis: int = 0) -> tuple[np.ndarray | float, np.ndarray | flo
     return mean, se
 
 
-def check(label: str, condition, detail: str = "") -> bool:
+def check(label: str, condition, detail: str = "") -> None:
     """Print the verdict of a claim, for a cell tagged ``nbval-check-output``.
 
     A checked cell pins only what holds on every machine (CONTRIBUTING.md, "Checked cells"):
@@ -38,9 +38,14 @@ def check(label: str, condition, detail: str = "") -> bool:
 
     prints ``✓ network and SDE agree within 3 s.e. (tolerance: ...)``. A failed claim prints
     ``✗ FAILED ...``; ``make notebooks`` refuses to store a notebook that prints it, and nbval
-    fails on it because the stored output says ``✓``. Returns the verdict.
+    fails on it because the stored output says ``✓``. Returns nothing, so that a cell can end
+    with ``check(...)`` without an ``Out[]`` line; tests assert the condition itself.
+
+    Raises:
+        ValueError: if ``condition`` is empty (``all`` of nothing would pass silently).
     """
-    ok = bool(np.all(condition))
-    mark = CHECK_PASSED if ok else CHECK_FAILED
+    condition = np.asarray(condition)
+    if condition.size == 0:
+        raise ValueError(f"condition of check {label!r} is empty")
+    mark = CHECK_PASSED if bool(np.all(condition)) else CHECK_FAILED
     print(f"{mark} {label}" + (f" ({detail})" if detail else ""))
-    return ok
