@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import assert_figure_finite
 from theorybook import periodic_neurons as pn
 from theorybook.common import rng
 from theorybook.periodic_neurons import plots
@@ -235,19 +236,12 @@ def test_auto_bits_respects_the_noise_cap():
 
 # --- figures and sliders -----------------------------------------------------------------------
 
-def _finite_figure(fig):
-    for ax in fig.axes:
-        for line in ax.get_lines():
-            y = np.asarray(line.get_ydata(), dtype=float)
-            assert np.all(np.isfinite(y))
-    plt.close(fig)
-
 
 @FEW
 @given(gamma=st.sampled_from(plots.LANDSCAPE_GRID["gamma"]),
        d=st.sampled_from(plots.LANDSCAPE_GRID["d"]))
 def test_landscape_frame_is_finite(gamma, d):
-    _finite_figure(plots.landscape_frame(gamma, d))
+    assert_figure_finite(plots.landscape_frame(gamma, d))
 
 
 @FEW
@@ -257,14 +251,14 @@ def test_relation_frame_is_finite(activation, bits):
     fig = plots.relation_frame(activation, bits)
     heights = [r.get_height() for r in fig.axes[0].patches]
     assert heights and np.all(np.isfinite(heights))
-    _finite_figure(fig)
+    assert_figure_finite(fig)
 
 
 @FEW
 @given(d=st.sampled_from(plots.WINDOW_GRID["d"]),
        log10_noise=st.sampled_from(plots.WINDOW_GRID["log10_noise"]))
 def test_window_frame_is_finite(d, log10_noise):
-    _finite_figure(plots.window_frame(d, log10_noise))
+    assert_figure_finite(plots.window_frame(d, log10_noise))
 
 
 def test_planted_relation_is_a_relation():

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
-from conftest import ROOT
+from conftest import ROOT, assert_figure_finite
 from theorybook import propagation_of_chaos as poc
 from theorybook.propagation_of_chaos import plots
 
@@ -218,24 +218,13 @@ def test_width_gap_result_fields():
 
 
 # --- explore frames over their grids -------------------------------------------------------------
-def _finite_figure(fig):
-    import matplotlib.pyplot as plt
-
-    for ax in fig.axes:
-        for line in ax.get_lines():
-            y = np.asarray(line.get_ydata(), float)
-            assert np.all(np.isfinite(y))
-        for coll in ax.collections:
-            offsets = np.asarray(coll.get_offsets(), float)
-            assert np.all(np.isfinite(offsets))
-    plt.close(fig)
 
 
 @SLOW
 @given(activation=st.sampled_from(plots.PARTICLES_GRID["activation"]),
        target=st.sampled_from(plots.PARTICLES_GRID["target"]))
 def test_particles_frame_finite(activation, target):
-    _finite_figure(plots.particles_frame(activation=activation, target=target))
+    assert_figure_finite(plots.particles_frame(activation=activation, target=target))
 
 
 @SLOW
@@ -243,13 +232,13 @@ def test_particles_frame_finite(activation, target):
 def test_gap_frame_finite(width):
     """Every width of the grid on the fast target (the slow target's block run costs another
     13 s; notebook 2 renders it)."""
-    _finite_figure(plots.gap_frame(width=width, target="fast"))
+    assert_figure_finite(plots.gap_frame(width=width, target="fast"))
 
 
 @SLOW
 @given(lr=st.sampled_from(plots.RATE_GRID["lr"]), d=st.sampled_from(plots.RATE_GRID["d"]))
 def test_rate_frame_finite(lr, d):
-    _finite_figure(plots.rate_frame(lr=lr, d=d))
+    assert_figure_finite(plots.rate_frame(lr=lr, d=d))
 
 
 # --- bad arguments -------------------------------------------------------------------------------

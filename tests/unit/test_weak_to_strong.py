@@ -4,12 +4,12 @@ slider grids of plots.py and bad arguments."""
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import assert_figure_finite
 from theorybook import weak_to_strong as w2s
 from theorybook.weak_to_strong import plots
 
@@ -245,38 +245,33 @@ def test_claim_localized_updates_retain_and_free_updates_forget():
 
 
 # --- figures and slider grids --------------------------------------------------------------------
-def _finite_figure(fig):
-    ys = [np.asarray(line.get_ydata(), float) for ax in fig.axes for line in ax.lines]
-    ys += [np.asarray([p.get_height() for p in ax.patches], float) for ax in fig.axes]
-    plt.close(fig)
-    return all(np.isfinite(y).all() for y in ys) and any(y.size for y in ys)
 
 
 @settings(max_examples=2, deadline=None)
 @given(d=st.sampled_from(plots.ELICITATION_GRID["d"]),
        s=st.sampled_from(plots.ELICITATION_GRID["s"]))
 def test_elicitation_frame_is_finite(d, s):
-    assert _finite_figure(plots.elicitation_frame(d=d, s=s, steps=10))
+    assert_figure_finite(plots.elicitation_frame(d=d, s=s, steps=10))
 
 
 @settings(max_examples=3, deadline=None)
 @given(g=st.sampled_from(plots.TEACHER_GRID["error_angle"]),
        tau=st.sampled_from(plots.TEACHER_GRID["noise"]))
 def test_teacher_frame_is_finite(g, tau):
-    assert _finite_figure(plots.teacher_frame(error_angle=g, noise=tau, steps=30))
+    assert_figure_finite(plots.teacher_frame(error_angle=g, noise=tau, steps=30))
 
 
 @settings(max_examples=3, deadline=None)
 @given(m=st.sampled_from(plots.WIDTH_GRID["width"]),
        lr=st.sampled_from(plots.WIDTH_GRID["lr_scale"]))
 def test_width_frame_is_finite(m, lr):
-    assert _finite_figure(plots.width_frame(width=m, lr_scale=lr, steps=30))
+    assert_figure_finite(plots.width_frame(width=m, lr_scale=lr, steps=30))
 
 
 @settings(max_examples=2, deadline=None)
 @given(rho=st.sampled_from(plots.FORGETTING_GRID["rho"]), lr=st.sampled_from([1.0, 2.0]))
 def test_forgetting_frame_is_finite(rho, lr):
-    assert _finite_figure(plots.forgetting_frame(rho=rho, lr_scale=lr, steps=30))
+    assert_figure_finite(plots.forgetting_frame(rho=rho, lr_scale=lr, steps=30))
 
 
 def test_static_plots():
@@ -284,11 +279,11 @@ def test_static_plots():
     st_ = w2s.pretrained_student(geo, 3, 0, 0.0, seed=0)
     t = w2s.weak_teacher(geo, 0.6)
     run = w2s.finetune(st_, geo, t, steps=10, batch=32, trajectory=True)
-    assert _finite_figure(plots.plot_sphere(geo, t, {"W2S": run.trajectory}))
+    assert_figure_finite(plots.plot_sphere(geo, t, {"W2S": run.trajectory}))
     res = w2s.compare(20, 4, rhos=[0.0, 0.5], seeds=[0, 1], arms=("W2S",), steps=10,
                       batch=16, m_target=2, m_off=2)
-    assert _finite_figure(plots.plot_vs_rho(res, [0.0, 0.5]))
-    assert _finite_figure(plots.plot_hitting({20: {4: np.array([10.0, 20.0])}}))
+    assert_figure_finite(plots.plot_vs_rho(res, [0.0, 0.5]))
+    assert_figure_finite(plots.plot_hitting({20: {4: np.array([10.0, 20.0])}}))
 
 
 # --- bad arguments -------------------------------------------------------------------------------
