@@ -253,30 +253,34 @@ def edge_of_stability_frame(*, lr: float = 0.4, width: int = 128, d: int = 2, n:
     return fig
 
 
-SHATTERING_GRID = dict(d=[1, 3, 10], weight_decay=[0.0, 0.1])
+# (step size, weight decay) of each setting of the shattering explorer
+SHATTERING_SETTINGS = {"GD, lr 0.2": (0.2, 0.0), "GD, lr 0.9": (0.9, 0.0),
+                       "weight decay 0.1, lr 0.01": (0.01, 0.1)}
+SHATTERING_GRID = dict(d=[1, 3, 10], setting=list(SHATTERING_SETTINGS))
 
 
-def shattering_frame(*, d: int = 5, weight_decay: float = 0.0, n: int = 64, width: int = 128,
-                     noise: float = 1.0, steps: int = 2000, seed: int = 0, pad_to: int = 10,
-                     lr: float = 0.2):
-    """Activation rate against neuron norm after GD: step ``lr`` without decay (the paper's
-    Fig. 2 step 0.2 by default: at 0.9 every neuron of the d = 1 network dies), or step 0.01 with
-    decay. Inputs are padded to ``pad_to`` dimensions (:func:`pad_inputs`, which changes
-    nothing) so that every d shares one compiled kernel. The title gives the training error, the
-    MSE against f0 and the zero predictor's."""
+def shattering_frame(*, d: int = 5, setting: str = "GD, lr 0.9", n: int = 64, width: int = 128,
+                     noise: float = 1.0, steps: int = 2000, seed: int = 0, pad_to: int = 10):
+    """Activation rate against neuron norm after training with one of
+    :data:`SHATTERING_SETTINGS`: GD at the paper's Fig. 2 step 0.2 (at which the d = 1 network
+    keeps live neurons), at its Fig. 3 step 0.9, or a small step with weight decay. Inputs are
+    padded to ``pad_to`` dimensions (:func:`pad_inputs`, which changes nothing) so that every d
+    shares one compiled kernel. The title gives the training error, the MSE against f0 and the
+    zero predictor's."""
+    if setting not in SHATTERING_SETTINGS:
+        raise ValueError(f"setting must be one of {list(SHATTERING_SETTINGS)}, got {setting!r}")
+    lr, weight_decay = SHATTERING_SETTINGS[setting]
     X, y, f0 = make_dataset(n, d, noise=noise, seed=seed)
     Xp, net = pad_inputs(X, init_network(width, d, seed), max(pad_to, d))
-    lr = lr if weight_decay == 0 else 0.01
     params, hist = train_gd(net, Xp, y, lr=lr, steps=steps, weight_decay=weight_decay, f0=f0,
                             record_every=steps, sharpness_iters=0, float64=False)
     rates = activation_rates(params, Xp)
     fig, ax = figure_axis()
     plot_shattering(params, Xp, ax=ax)
     rare = np.mean((rates > 0) & (rates < 0.1))
-    ax.set_title(f"d = {d}, lr = {lr:g}, weight decay = {weight_decay:g}: "
-                 f"train {2 * hist['loss'][-1]:.2f}, MSE {hist['mse'][-1]:.2f} "
-                 f"(zero predictor {np.mean(f0**2):.2f}),\nlive {np.mean(rates > 0):.0%}, "
-                 f"rarely active {rare:.0%}", fontsize=8)
+    ax.set_title(f"d = {d}, {setting}: train {2 * hist['loss'][-1]:.2f}, "
+                 f"MSE {hist['mse'][-1]:.2f} (zero predictor {np.mean(f0**2):.2f}),\n"
+                 f"live {np.mean(rates > 0):.0%}, rarely active {rare:.0%}", fontsize=8)
     return fig
 
 
