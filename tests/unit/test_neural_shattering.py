@@ -454,16 +454,18 @@ def test_edge_of_stability_frame_grid(lr, noise):
     plt.close(fig)
 
 
-@pytest.mark.parametrize("weight_decay", plots.SHATTERING_GRID["weight_decay"])
-def test_shattering_frame_grid_is_finite(weight_decay):
+@pytest.mark.parametrize("setting", plots.SHATTERING_GRID["setting"])
+def test_shattering_frame_grid_is_finite(setting):
     """shattering_frame over SHATTERING_GRID (short runs, the frame's padded shape): finite
     errors, activation rates and norms in the figure."""
     for d in plots.SHATTERING_GRID["d"]:
-        fig = plots.shattering_frame(d=d, weight_decay=weight_decay, steps=200)
+        fig = plots.shattering_frame(d=d, setting=setting, steps=200)
         numbers = _figure_numbers(fig)
         assert numbers.size > 0 and np.all(np.isfinite(numbers))
         assert "nan" not in fig.axes[0].get_title()
         plt.close(fig)
+    with pytest.raises(ValueError, match="setting"):
+        plots.shattering_frame(setting="Adam")
 
 
 def test_activation_classes_partition_the_neurons():

@@ -10,8 +10,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from theorybook.common import check_choice, check_int, check_number, check_seeds
+from theorybook.common import check_choice, check_int, check_number, check_seeds, mean_se
 
+from ._baselines import baseline_errors
 from ._data import TARGETS, make_dataset
 from ._model import _decay_mask, _forward, _gd_step, _loss, _x64, init_network, pad_inputs
 
@@ -39,10 +40,14 @@ class RateSweep:
         mse_all: (len(ds), len(ns), len(seeds)) every run's MSE.
         loss: (len(ds), len(ns)) median final training loss :math:`L(\\theta)`.
         slopes: (len(ds),) least-squares slope of log MSE against log n (negative when the MSE
-            falls with n; the paper quotes its magnitude).
+            falls with n; the paper quotes its magnitude), over every n.
         settings: the arguments, for labels and captions.
+        zero_all, ols_all: (len(ds), len(ns), len(seeds)) in-sample MSE against f0 of the zero
+            predictor and of least squares on the same data (:func:`baseline_errors`).
 
-    ``seed_slopes`` gives the slope of each seed's own curve, for a mean ± s.e. over seeds.
+    ``seed_slopes`` gives the slope of each seed's own curve; ``beats_zero`` marks the (d, n)
+    where the method's median MSE is below the zero predictor's, and ``fitted_rates`` fits the
+    rate over those n only (mean ± s.e. over seeds).
     """
 
     ds: tuple
@@ -53,12 +58,49 @@ class RateSweep:
     loss: np.ndarray
     slopes: np.ndarray
     settings: dict
+    zero_all: np.ndarray
+    ols_all: np.ndarray
 
     @property
     def seed_slopes(self) -> np.ndarray:
         """(len(ds), len(seeds)) log-log slope of each seed's MSE against n."""
         return np.array([[loglog_slope(self.ns, self.mse_all[i, :, k])
                           for k in range(len(self.seeds))] for i in range(len(self.ds))])
+
+    @property
+    def zero(self) -> np.ndarray:
+        """(len(ds), len(ns)) median in-sample MSE of the zero predictor."""
+        return np.median(self.zero_all, axis=2)
+
+    @property
+    def ols(self) -> np.ndarray:
+        """(len(ds), len(ns)) median in-sample MSE of least squares."""
+        return np.median(self.ols_all, axis=2)
+
+    @property
+    def beats_zero(self) -> np.ndarray:
+        """(len(ds), len(ns)) True where the median MSE is below the zero predictor's."""
+        return self.mse < self.zero
+
+    def fitted_rates(self, min_points: int = 3) -> tuple[np.ndarray, np.ndarray]:
+        """Rate (minus the log-log slope of MSE against n) fitted per seed over the n where the
+        method beats the zero predictor (:attr:`beats_zero`); mean and s.e. over seeds.
+
+        Returns ``(mean, se)`` of shape (len(ds),), NaN for a d with fewer than ``min_points``
+        such n (no rate is fitted where the method does not beat predicting 0).
+
+        Raises:
+            ValueError: ``min_points`` not an integer >= 2.
+        """
+        min_points = check_int("min_points", min_points, low=2)
+        mean, se = np.full(len(self.ds), np.nan), np.full(len(self.ds), np.nan)
+        for i, mask in enumerate(self.beats_zero):
+            if mask.sum() < min_points:
+                continue
+            ns = np.asarray(self.ns)[mask]
+            rates = [-loglog_slope(ns, self.mse_all[i, mask, k]) for k in range(len(self.seeds))]
+            mean[i], se[i] = mean_se(np.array(rates))
+        return mean, se
 
 
 def loglog_slope(ns, values) -> float:
@@ -96,7 +138,8 @@ def rate_sweep(ds, ns, *, lr: float = 0.2, weight_decay: float = 0.0, width_mult
     For each d and n and each seed (the run's own seed is :func:`run_seed`): data
     :math:`x \sim U(B_1^d)`, :math:`y = f_0(x) + N(0,\sigma^2)` (:func:`make_dataset`), a
     Kaiming-initialised net of width ``width_multiple * n`` (paper: 4n), ``steps`` full-batch GD steps (:func:`train_gd`), then the MSE against :math:`f_0` at the
-    training inputs. The seeds of one (d, n) run as one ``vmap``-ped, jitted computation.
+    training inputs, beside the zero predictor's and least squares' on the same data. The seeds
+    of one (d, n) run as one ``vmap``-ped, jitted computation.
     Paper: n in {32,...,512}, d in {1,...,5}, sigma = 1, GD lr 0.2 vs lr 0.01 + weight decay 0.1,
     5 seeds, median; the number of steps is not reported. ``float64=False`` trains in float32
     (about twice as fast on a CPU; the book's default-mode figure uses it).
@@ -120,13 +163,16 @@ def rate_sweep(ds, ns, *, lr: float = 0.2, weight_decay: float = 0.0, width_mult
     # (d, seed) runs of one n share one compiled, vmapped kernel.
     d_max = max(ds)
     mse_all = np.zeros((len(ds), len(ns), len(seeds)))
-    loss_all = np.zeros_like(mse_all)
+    loss_all, zero_all, ols_all = (np.zeros_like(mse_all) for _ in range(3))
     for j, n in enumerate(ns):
         Xs, ys, fs, nets = [], [], [], []
-        for d in ds:
-            for s in seeds:
+        for i, d in enumerate(ds):
+            for k, s in enumerate(seeds):
                 key = run_seed(s, d, n)
                 X, y, f0 = make_dataset(n, d, noise=noise, target=target, seed=key)
+                base = baseline_errors(X, y, f0)
+                zero_all[i, j, k] = base["zero"]["mse"]
+                ols_all[i, j, k] = base["least squares"]["mse"]
                 X, net = pad_inputs(X, init_network(width_multiple * n, d, seed=key), d_max)
                 Xs.append(X), ys.append(y), fs.append(f0), nets.append(net)
         with (_x64() if float64 else contextlib.nullcontext()):
@@ -143,4 +189,5 @@ def rate_sweep(ds, ns, *, lr: float = 0.2, weight_decay: float = 0.0, width_mult
     settings = dict(lr=lr, weight_decay=weight_decay, width_multiple=width_multiple, noise=noise,
                     steps=steps, target=target, clip=clip, decay_biases=bool(decay_biases),
                     float64=bool(float64))
-    return RateSweep(ds, ns, seeds, mse, mse_all, np.median(loss_all, axis=2), slopes, settings)
+    return RateSweep(ds, ns, seeds, mse, mse_all, np.median(loss_all, axis=2), slopes, settings,
+                     zero_all, ols_all)
