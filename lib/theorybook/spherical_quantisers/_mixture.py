@@ -400,3 +400,28 @@ def first_n_without_single_sphere(d, *, law="ball", s=2, n_max=10**6, grid=None,
         mid = int(np.sqrt(lo * hi)) if hi > 4 * lo else (lo + hi) // 2
         lo, hi = (mid, hi) if not bad(mid) else (lo, mid)
     return hi
+
+
+def first_n_single_sphere_optimal(d, *, law="sphere", s=2, n_max=200, grid=None,
+                                  t_panels=40) -> int:
+    r"""n*(d, s): the smallest n ≥ 2 from which one sphere is optimal among all spherically
+    symmetric designs (Section 3.3.1, the paper's Fig. 2 for the sphere target).
+
+    Scans n = 2, 3, … and returns the first n whose best single sphere passes the test of
+    Corollary 3.1 (g/𝓘 ≤ 1e-9, as in :func:`first_n_without_single_sphere`) at n and at the
+    next two values of n (the paper's figures show one sphere stays optimal from n* on).
+
+    Raises:
+        ValueError: naming ``d``, ``law``, ``s`` or ``n_max``, or if no such n ≤ n_max.
+    """
+    n_max = check_int("n_max", n_max, low=2)
+    check_setting(2, d, law, s)
+
+    def optimal(n):
+        cert = single_sphere_certificate(n, d, law=law, s=s, grid=grid, t_panels=t_panels)
+        return cert[1] <= 1e-9
+
+    for n in range(2, n_max + 1):
+        if all(optimal(m) for m in (n, n + 1, n + 2)):
+            return n
+    raise ValueError(f"n_max = {n_max}: one sphere is not yet optimal there; raise n_max")
