@@ -44,6 +44,8 @@ from ._core import (
 )
 from ._mixture import (
     MixtureResult,
+    ball_design_distortion,
+    first_n_beaten,
     first_n_single_sphere_optimal,
     first_n_without_single_sphere,
     mixture_distortion,
@@ -69,10 +71,12 @@ __all__ = [
     "Concentration",
     "EVTRadius",
     "MixtureResult",
+    "ball_design_distortion",
     "beta_min_mean",
     "concentration",
     "ev_distortion",
     "factorial_distortion",
+    "first_n_beaten",
     "first_n_single_sphere_optimal",
     "first_n_without_single_sphere",
     "kappa",
