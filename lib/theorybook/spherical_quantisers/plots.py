@@ -17,7 +17,7 @@ from theorybook.common import (check_choice, check_int, check_number, figure_axi
 from ._asymptotics import (evt_radius, iid_codebook_distortion, kappa, kappa_bounds, kappa_limit,
                            kmeans_distortion, optimal_factorial, zador)
 from ._core import (LAWS, distortion, expected_max_cosine, max_cosine_cdf, nearest_sq_distance,
-                    optimal_radius, radial_nodes, sample_law)
+                    optimal_radius, radial_moments, radial_nodes, sample_law)
 from ._mixture import _default_grid, first_n_single_sphere_optimal, sensitivity
 
 S_COLOURS = {1: "C0", 2: "C1", 4: "C2", 10: "C3"}
@@ -120,6 +120,9 @@ def plot_zador_gap(*, d=10, law="normal", n_values=None, ax=None):
     ax.loglog(n_values, Dstar, "o-", ms=3, label="optimal random sphere quantiser $D^*$")
     ax.fill_between(n_values, zl, zu, alpha=0.3, color="C3",
                     label="Zador's asymptotic value (bounds on $Q_{2,d}$)")
+    m1, m2 = radial_moments(law, d)
+    ax.axhline(m2 - m1 * m1, color="k", ls=":", lw=1,
+               label=r"$\mathrm{var}\,\|U\|$ (floor of one sphere)")
     ax.set(xlabel="number of points n (log)", ylabel="mean squared distortion (log)",
            title=f"{law} target, d = {d}")
     ax.legend(fontsize=8)
@@ -329,6 +332,21 @@ def plot_n_star(*, d_values=range(2, 16), s_values=(2, 4, 10), ax=None):
         n_star = [first_n_single_sphere_optimal(int(d), law="sphere", s=s) for d in d_values]
         ax.plot(d_values, n_star, "o-", ms=4, color=S_COLOURS.get(s), label=f"s = {s}")
     ax.set(xlabel="dimension d", ylabel="n*(d, s)", title="sphere target: one sphere optimal from n*")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_crossings(crossings: dict, *, ax=None):
+    """n₁, n₂, n₃ against d (log n): ``crossings`` maps a label to a dict {d: n}; 2^{d+1} is
+    drawn for reference (the paper's n₁ ≈ 2^{d+1})."""
+    fig, ax = figure_axis(ax, figsize=FIGSIZE)
+    for i, (label, values) in enumerate(crossings.items()):
+        if values:
+            d, n = np.array(sorted(values.items())).T
+            ax.semilogy(d, n, "o-", ms=4, color=f"C{i}", label=label)
+    d = np.array(sorted({k for values in crossings.values() for k in values}))
+    ax.semilogy(d, 2.0 ** (d + 1), "k:", lw=1, label="$2^{d+1}$")
+    ax.set(xlabel="dimension d", ylabel="n (log)", title="ball target, s = 2", xticks=d)
     ax.legend(fontsize=8)
     return fig
 
