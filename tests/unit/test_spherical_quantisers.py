@@ -557,9 +557,9 @@ def test_single_sphere_optimal_sphere_target_d3():
 
 
 def test_first_n_single_sphere_optimal_grows_with_s():
-    """n*(d, s) for the sphere target does not decrease with s at d = 2, 3 (the paper's Fig. 2:
+    """n*(d, s) for the sphere target does not decrease with s at d = 3, 4 (the paper's Fig. 2:
     larger s needs more points before one sphere suffices)."""
-    for d in (2, 3):
+    for d in (3, 4):
         values = [sq.first_n_single_sphere_optimal(d, law="sphere", s=s) for s in (2, 4, 10)]
         assert values == sorted(values) and values[0] < values[-1]
 
@@ -606,3 +606,30 @@ def test_voronoi_cells_are_sectors():
     z, x = sq.sample_sphere(7, 2, g), sq.sample_law("normal", 2, 500, seed=g)
     cells = [sq.nearest_sq_distance(x, a * z, return_index=True)[1] for a in (0.2, 1.0, 3.0)]
     assert np.array_equal(cells[0], cells[1]) and np.array_equal(cells[1], cells[2])
+
+
+def test_ball_design_at_unit_radius_is_the_target_design():
+    """For the ball target ℙ_{0,1} = μ: ball_design_distortion(1) equals self_design_distortion,
+    and a smaller ball is worse at large n (more points needed near the boundary)."""
+    same = sq.ball_design_distortion(1.0, 200, 4, law="ball")
+    assert same == pytest.approx(sq.self_design_distortion(200, 4, law="ball"), rel=1e-12)
+    assert sq.ball_design_distortion(0.5, 5000, 4, law="ball") > sq.ball_design_distortion(
+        1.0, 5000, 4, law="ball")
+
+
+def test_first_n_beaten_is_the_crossing_of_mu_and_the_best_sphere():
+    """Section 3.3.2 (n₃, ball, d = 3): at the returned n the i.i.d. design ℙ = μ beats the best
+    sphere and at n − 1 it does not; the crossing lies beyond n₁(3) = 16 (where one sphere stops
+    being optimal among all spherically symmetric designs)."""
+    n3 = sq.first_n_beaten(3, law="ball", design="target")
+
+    def gap(n):
+        return (sq.self_design_distortion(n, 3, law="ball", t_panels=16)
+                - sq.optimal_radius(n, 3, law="ball")[1])
+
+    assert gap(n3) < 0 < gap(n3 - 1)
+    assert n3 > sq.first_n_without_single_sphere(3, law="ball", n_max=64)
+    with pytest.raises(ValueError, match="n_min"):
+        sq.first_n_beaten(3, law="ball", design="target", n_min=4 * n3)
+    with pytest.raises(ValueError, match="design"):
+        sq.first_n_beaten(3, design="cube")

@@ -414,8 +414,7 @@ def first_n_single_sphere_optimal(d, *, law="sphere", s=2, n_max=200, grid=None,
     Raises:
         ValueError: naming ``d``, ``law``, ``s`` or ``n_max``, or if no such n ≤ n_max.
     """
-    n_min = check_int("n_min", n_min, low=1)
-    n_max = check_int("n_max", n_max, low=n_min + 1)
+    n_max = check_int("n_max", n_max, low=2)
     check_setting(2, d, law, s)
 
     def optimal(n):

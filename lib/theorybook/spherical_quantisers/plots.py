@@ -219,9 +219,13 @@ def plot_voronoi_3d(*, n=20, a=0.7, law="normal", samples=1500, seed=0):
     u, v = np.meshgrid(np.linspace(0, 2 * np.pi, 25), np.linspace(0, np.pi, 13))
     ax.plot_wireframe(a * np.cos(u) * np.sin(v), a * np.sin(u) * np.sin(v), a * np.cos(v),
                       color="0.7", lw=0.4)
-    ax.scatter(*x.T, c=cell % 20, cmap="tab20", vmin=0, vmax=19, s=3, alpha=0.6)
+    inside = np.abs(x).max(axis=1) < 1.1
+    ax.scatter(*x[inside].T, c=cell[inside] % 20, cmap="tab20", vmin=0, vmax=19, s=3,
+               alpha=0.6)
     ax.scatter(*code.T, c="k", s=25, depthshade=False)
-    ax.set(title=f"{law} target, d = 3, n = {n}, a = {a:g}", xticks=[], yticks=[], zticks=[])
+    lim = (-1.1, 1.1)
+    ax.set(title=f"{law} target, d = 3, n = {n}, a = {a:g}", xticks=[], yticks=[], zticks=[],
+           xlim=lim, ylim=lim, zlim=lim)
     return fig
 
 
