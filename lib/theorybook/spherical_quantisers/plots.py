@@ -350,6 +350,7 @@ def plot_crossings(crossings: dict, *, ax=None):
             ax.semilogy(d, n, "o-", ms=4, color=f"C{i}", label=label)
     d = np.array(sorted({k for values in crossings.values() for k in values}))
     ax.semilogy(d, 2.0 ** (d + 1), "k:", lw=1, label="$2^{d+1}$")
+    ax.yaxis.set_minor_formatter(plt.NullFormatter())
     ax.set(xlabel="dimension d", ylabel="n (log)", title="ball target, s = 2", xticks=d)
     ax.legend(fontsize=8)
     return fig
