@@ -32,13 +32,13 @@ def distance_cdf(x, *, a, n, d, law="normal") -> np.ndarray:
     Raises:
         ValueError: naming ``a``, ``n``, ``d`` or ``law``.
     """
-    r, n = check_number("a", a, low=0), check_int("n", n, low=1)
+    a, n = check_number("a", a, low=0), check_int("n", n, low=1)
     d, law = check_int("d", d, low=2), check_choice("law", law, LAWS)
     delta = 0.5 * (d - 1)
     R, psi = radial_nodes(law, d)
     x = np.atleast_1d(np.asarray(x, dtype=float))[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.clip((x - (R - r) ** 2) / (4 * r * R), 0, 1) if r > 0 else (x >= R**2).astype(float)
+        v = np.clip((x - (R - a) ** 2) / (4 * a * R), 0, 1) if a > 0 else (x >= R**2).astype(float)
     with np.errstate(divide="ignore"):
         return (1 - np.exp(n * np.log1p(-special.betainc(delta, delta, v)))) @ psi
 
