@@ -557,8 +557,9 @@ def test_single_sphere_optimal_sphere_target_d3():
 
 
 def test_first_n_single_sphere_optimal_grows_with_s():
-    """n*(d, s) for the sphere target does not decrease with s at d = 3, 4 (the paper's Fig. 2:
-    larger s needs more points before one sphere suffices)."""
+    """n*(d, s) for the sphere target does not decrease with s at d = 3, 4, and n*(3, 10) > n*(3, 2)
+    (Section 3.3.1: a* decreases with s, and for large s a centre atom helps longer; the paper's
+    Fig. 2 was not available to us, so this states our computation's trend)."""
     for d in (3, 4):
         values = [sq.first_n_single_sphere_optimal(d, law="sphere", s=s) for s in (2, 4, 10)]
         assert values == sorted(values) and values[0] < values[-1]
