@@ -112,7 +112,7 @@ def test_distance_law_matches_simulation():
                                                sq.sample_sphere(30, 7, rng, radius=0.7))
                         for _ in range(30)])
     x.sort()
-    F = plots.distance_cdf(x, r=0.7, n=30, d=7, law="ball")
+    F = plots.distance_cdf(x, a=0.7, n=30, d=7, law="ball")
     ks = np.max(np.maximum(np.abs(F - np.arange(1, len(x) + 1) / len(x)), np.abs(F - np.arange(len(x)) / len(x))))
     assert ks < 1.63 / np.sqrt(len(x))
 
@@ -352,7 +352,11 @@ def test_efficiency_bound_is_a_lower_bound():
     (lambda: sq.self_design_distortion(10, 5, scale=0), "scale"),
     (lambda: sq.realised_distortions(0.5, 10, 5, designs=0), "designs"),
     (lambda: sq.ev_distortion(0.5, 10, 2), "d"),
-    (lambda: plots.distance_cdf(0.5, r=-1, n=10, d=5), "r"),
+    (lambda: plots.distance_cdf(0.5, a=-1, n=10, d=5), "a"),
+    (lambda: sq.mc_optimal_radius(10, 5, quantisers=1), "quantisers"),
+    (lambda: sq.concentration(0.5, 10, 5, test=1), "test"),
+    (lambda: sq.first_n_single_sphere_optimal(3, n_max=1), "n_max"),
+    (lambda: sq.first_n_single_sphere_optimal(2, s=10, n_max=5), "n_max"),
     (lambda: plots.max_cosine_draws(10, 5, samples=0), "samples"),
     (lambda: sq.kappa_bounds(10, 4), "d"),
 ])
@@ -405,35 +409,39 @@ def test_growth_frame_grid(rule):
     assert 0 <= limit <= 1
 
 
-def test_single_sphere_frame_grid():
-    """explore(single_sphere_frame, **SINGLE_SPHERE_GRID) (ball, d = 8): finite sensitivities,
-    and at r* the sensitivity equals its mean S̄ (the mean over δ_{r*} is S(r*))."""
+@pytest.mark.parametrize("d", plots.SINGLE_SPHERE_GRID["d"])
+def test_single_sphere_frame_grid(d):
+    """explore(single_sphere_frame, **SINGLE_SPHERE_GRID) (ball, s = 2, n = ratio·2^{d+1}):
+    finite sensitivities, and at a* the sensitivity equals its mean S̄ (the mean over δ_{a*} is
+    S(a*))."""
     grid = _default_grid("ball")
-    for n in plots.SINGLE_SPHERE_GRID["n"]:
-        a = sq.optimal_radius(n, 8, law="ball")[0]
-        S, Sbar = sq.sensitivity(np.append(grid, a), [a], [1.0], n=n, d=8, law="ball", s=2)
+    for ratio in plots.SINGLE_SPHERE_GRID["ratio"]:
+        n = max(2, round(ratio * 2 ** (d + 1)))
+        a = sq.optimal_radius(n, d, law="ball")[0]
+        S, Sbar = sq.sensitivity(np.append(grid, a), [a], [1.0], n=n, d=d, law="ball", s=2)
         assert np.all(np.isfinite(S)) and Sbar > 0 and S[-1] == pytest.approx(Sbar, rel=1e-9)
 
 
 @settings(max_examples=8, deadline=None)
-@given(r=st.sampled_from(plots.DISTANCE_GRID["r"]), n=st.sampled_from(plots.DISTANCE_GRID["n"]))
-def test_distance_frame_grid_cdf_has_mean_D(r, n):
-    """explore(distance_frame, **DISTANCE_GRID): the distance c.d.f. is finite, increasing, and
-    its mean ∫(1 − F) matches D(r) (s = 2)."""
+@given(a=st.sampled_from(plots.DISTANCE_GRID["a"]), law=st.sampled_from(plots.DISTANCE_GRID["law"]),
+       n=st.sampled_from([10, 1_000, 100_000]))
+def test_distance_frame_grid_cdf_has_mean_D(a, law, n):
+    """explore(distance_frame, **DISTANCE_GRID) (and other n): the distance c.d.f. is finite,
+    increasing, and its mean ∫(1 − F) matches D(a) (s = 2)."""
     x = np.linspace(0.0, 6.0, 3001)
-    F = plots.distance_cdf(x, r=r, n=n, d=10, law="normal")
+    F = plots.distance_cdf(x, a=a, n=n, d=10, law=law)
     assert np.all(np.isfinite(F)) and np.all(np.diff(F) >= -1e-12)
     mean = np.sum(1 - 0.5 * (F[1:] + F[:-1])) * (x[1] - x[0])
-    assert mean == pytest.approx(sq.distortion(r, n, 10, law="normal"), abs=1e-4)
+    assert mean == pytest.approx(sq.distortion(a, n, 10, law=law), abs=1e-4)
 
 
 @pytest.mark.parametrize("s", plots.DISTORTION_GRID["s"])
 def test_distortion_frame_grid(s):
     """explore(distortion_frame, **DISTORTION_GRID): each target's optimum is below its curve."""
-    for d in plots.DISTORTION_GRID["d"]:
+    for n in plots.DISTORTION_GRID["n"]:
         for law in sq.LAWS:
-            a, Ds = sq.optimal_radius(100, d, law=law, s=s)
-            curve = [sq.distortion(x, 100, d, law=law, s=s) for x in np.linspace(0, 1.3, 21)]
+            a, Ds = sq.optimal_radius(n, 10, law=law, s=s)
+            curve = [sq.distortion(x, n, 10, law=law, s=s) for x in np.linspace(0, 1.3, 21)]
             assert np.all(np.isfinite(curve)) and 0 < Ds <= min(curve) * (1 + 1e-9)
 
 
@@ -491,10 +499,13 @@ def test_realised_distortions_concentrate_around_expectation():
 def test_plot_functions_return_labelled_figures():
     import matplotlib.pyplot as plt
 
-    figs = [plots.cosine_frame(d=10, n=100), plots.distortion_frame(d=5, s=4, points=5),
+    figs = [plots.cosine_frame(d=10, n=100), plots.distortion_frame(n=50, s=4, points=5),
             plots.plot_kappa(n=100, d_values=[5, 10, 20]), plots.growth_frame(rule="n = 2^d"),
-            plots.plot_distance_law(r=0.8, n=20, d=5, law="ball", samples=200),
-            plots.distance_frame(r=0.6, n=10), plots.single_sphere_frame(n=100)]
+            plots.plot_distance_law(a=0.8, n=20, d=5, law="ball", samples=200),
+            plots.distance_frame(a=0.6, n=10), plots.single_sphere_frame(d=4, ratio=2),
+            plots.plot_cap_heuristic(d_values=(10, 30), lambdas=[1.5, 2.0]),
+            plots.plot_n_star(d_values=[3, 4], s_values=[2]),
+            plots.voronoi_frame(a=0.5, n=5, pixels=21)]
     for fig in figs:
         ax = fig.axes[0]
         assert ax.get_xlabel() and ax.get_ylabel()
@@ -514,3 +525,112 @@ def test_comparison_rows_and_plot():
     assert (rows["zador_lower"][0], rows["zador_upper"][0]) == sq.zador(4, 3, law="ball")
     assert np.all(rows["kmeans_se"] > 0) and np.all(rows["iid_se"] > 0)
     plt.close(plots.plot_comparison(rows, d=3, law="ball"))
+
+
+# ---------------------------------------------------------------- additions of issue 18
+
+
+@pytest.mark.parametrize("law", sq.LAWS)
+def test_mc_optimal_radius_matches_corollary_2_1(law):
+    """Corollary 2.1 (eq. 15): the minimiser of the simulated distortion, mean max_j ⟨U, Z_j⟩,
+    has mean a* = E‖U‖(1 − 2m); within 4 s.e. of the per-design means (40 designs)."""
+    est, se = sq.mc_optimal_radius(200, 12, law=law, samples=8000, quantisers=40, seed=3)
+    assert abs(est - sq.optimal_radius(200, 12, law=law)[0]) < 4 * se
+    assert 0 < se < 0.01
+
+
+def test_mc_optimal_radius_is_the_minimiser_of_the_simulated_distortion():
+    """The closed-form minimiser mean(max_j ⟨U, Z_j⟩) is the argmin of the simulated D(a) on the
+    same draws (the algebra ‖U − aZ‖² = ‖U‖² + a² − 2a⟨U, Z⟩, checked by brute force)."""
+    g = np.random.default_rng(0)
+    x, z = sq.sample_law("ball", 5, 300, seed=g), sq.sample_sphere(20, 5, g)
+    radii = np.linspace(0.0, 1.0, 2001)
+    D = [sq.nearest_sq_distance(x, a * z).mean() for a in radii]
+    assert radii[np.argmin(D)] == pytest.approx((x @ z.T).max(axis=1).mean(), abs=1e-3)
+
+
+def test_single_sphere_optimal_sphere_target_d3():
+    """Section 3.3.1: for d = 3, s = 2 one sphere is provably optimal from n = 3 on (a*(3,3,2) =
+    1/2), and not at n = 2."""
+    assert sq.first_n_single_sphere_optimal(3, law="sphere", s=2) == 3
+    assert sq.single_sphere_certificate(2, 3, law="sphere", s=2)[1] > 1e-3
+
+
+def test_first_n_single_sphere_optimal_grows_with_s():
+    """n*(d, s) for the sphere target does not decrease with s at d = 3, 4, and n*(3, 10) > n*(3, 2)
+    (Section 3.3.1: a* decreases with s, and for large s a centre atom helps longer; the paper's
+    Fig. 2 was not available to us, so this states our computation's trend)."""
+    for d in (3, 4):
+        values = [sq.first_n_single_sphere_optimal(d, law="sphere", s=s) for s in (2, 4, 10)]
+        assert values == sorted(values) and values[0] < values[-1]
+
+
+def test_concentration_bound_holds_and_cell_masses():
+    """Theorem 4.1: the observed variance of Q is below B² E Σp_i²; Σp_i² ≥ 1/n (Cauchy–Schwarz)
+    and the estimate matches a direct count on a second design sample (same seed, same value)."""
+    a, D = sq.optimal_radius(32, 4)
+    res = sq.concentration(a, 32, 4, designs=20, test=3000, seed=2)
+    assert res.Q.var(ddof=1) < res.variance_bound
+    assert 1 / 32 <= res.cell_mass_square_sum < 4 / 32
+    m1, m2 = sq.radial_moments("normal", 4)
+    B = m2 + 2 * a * m1 + a * a
+    assert res.variance_bound == pytest.approx(B * B * res.cell_mass_square_sum)
+    assert np.array_equal(res.Q, sq.realised_distortions(a, 32, 4, designs=20, test=3000, seed=2))
+
+
+def test_cap_heuristic_limit_along_lambda_growth():
+    """Theorem 4.2 (λ-regime): E max cos along n = λ^d approaches √(1 − 1/λ²), the gap shrinking
+    with d."""
+    gaps = [abs(sq.expected_max_cosine(round(2.0**d), d) - math.sqrt(0.75)) for d in (10, 40, 160)]
+    assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 0.01
+
+
+def test_optimal_distortion_limit_along_3_to_the_d():
+    """Exercise of notebook 3: along n = 3^d, D* → 1 − (1 − 1/9) = 1/9 for s = 2 (Theorem 4.2,
+    min D → (r/λ)^s), from above for the normal target, the gap shrinking with d."""
+    gaps = [sq.optimal_radius(3**d, d)[1] - 1 / 9 for d in (30, 100, 300)]
+    assert gaps[0] > gaps[1] > gaps[2] > 0 and gaps[2] < 0.01
+
+
+def test_single_sphere_floor_is_radial_variance():
+    """Exercise of notebook 1: D* = E‖U‖² − a*² ≥ var‖U‖, with equality only as n → ∞ (normal
+    target, d = 5): the gap to var‖U‖ falls with n, to under 3 % of var‖U‖ at n = 10^6."""
+    m1, m2 = sq.radial_moments("normal", 5)
+    gaps = [sq.optimal_radius(n, 5)[1] - (m2 - m1**2) for n in (10, 1000, 10**6)]
+    assert gaps[0] > gaps[1] > gaps[2] > 0 and gaps[2] < 0.03 * (m2 - m1**2)
+
+
+def test_voronoi_cells_are_sectors():
+    """Proposition 2.1 in 2-D: the cell of a point does not depend on the radius a of the circle
+    (nearest = largest cosine), for points off the origin."""
+    g = np.random.default_rng(4)
+    z, x = sq.sample_sphere(7, 2, g), sq.sample_law("normal", 2, 500, seed=g)
+    cells = [sq.nearest_sq_distance(x, a * z, return_index=True)[1] for a in (0.2, 1.0, 3.0)]
+    assert np.array_equal(cells[0], cells[1]) and np.array_equal(cells[1], cells[2])
+
+
+def test_ball_design_at_unit_radius_is_the_target_design():
+    """For the ball target ℙ_{0,1} = μ: ball_design_distortion(1) equals self_design_distortion,
+    and a smaller ball is worse at large n (more points needed near the boundary)."""
+    same = sq.ball_design_distortion(1.0, 200, 4, law="ball")
+    assert same == pytest.approx(sq.self_design_distortion(200, 4, law="ball"), rel=1e-12)
+    assert sq.ball_design_distortion(0.5, 5000, 4, law="ball") > sq.ball_design_distortion(
+        1.0, 5000, 4, law="ball")
+
+
+def test_first_n_beaten_is_the_crossing_of_mu_and_the_best_sphere():
+    """Section 3.3.2 (n₃, ball, d = 3): at the returned n the i.i.d. design ℙ = μ beats the best
+    sphere and at n − 1 it does not; the crossing lies beyond n₁(3) = 16 (where one sphere stops
+    being optimal among all spherically symmetric designs)."""
+    n3 = sq.first_n_beaten(3, law="ball", design="target")
+
+    def gap(n):
+        return (sq.self_design_distortion(n, 3, law="ball", t_panels=16)
+                - sq.optimal_radius(n, 3, law="ball")[1])
+
+    assert gap(n3) < 0 < gap(n3 - 1)
+    assert n3 > sq.first_n_without_single_sphere(3, law="ball", n_max=64)
+    with pytest.raises(ValueError, match="n_min"):
+        sq.first_n_beaten(3, law="ball", design="target", n_min=4 * n3)
+    with pytest.raises(ValueError, match="design"):
+        sq.first_n_beaten(3, design="cube")

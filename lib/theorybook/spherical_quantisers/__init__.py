@@ -15,7 +15,9 @@ from theorybook.common import sample_sphere
 
 from . import plots
 from ._asymptotics import (
+    Concentration,
     EVTRadius,
+    concentration,
     ev_distortion,
     evt_radius,
     factorial_distortion,
@@ -34,6 +36,7 @@ from ._core import (
     distortion,
     expected_max_cosine,
     max_cosine_cdf,
+    mc_optimal_radius,
     nearest_sq_distance,
     optimal_radius,
     radial_moments,
@@ -41,6 +44,9 @@ from ._core import (
 )
 from ._mixture import (
     MixtureResult,
+    ball_design_distortion,
+    first_n_beaten,
+    first_n_single_sphere_optimal,
     first_n_without_single_sphere,
     mixture_distortion,
     optimal_mixture,
@@ -62,16 +68,22 @@ __all__ = [
     "iid_codebook_distortion",
     # helpers
     "LAWS",
+    "Concentration",
     "EVTRadius",
     "MixtureResult",
+    "ball_design_distortion",
     "beta_min_mean",
+    "concentration",
     "ev_distortion",
     "factorial_distortion",
+    "first_n_beaten",
+    "first_n_single_sphere_optimal",
     "first_n_without_single_sphere",
     "kappa",
     "kappa_bounds",
     "kappa_limit",
     "max_cosine_cdf",
+    "mc_optimal_radius",
     "mixture_distortion",
     "nearest_sq_distance",
     "optimal_factorial",

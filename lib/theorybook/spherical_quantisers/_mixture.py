@@ -400,3 +400,83 @@ def first_n_without_single_sphere(d, *, law="ball", s=2, n_max=10**6, grid=None,
         mid = int(np.sqrt(lo * hi)) if hi > 4 * lo else (lo + hi) // 2
         lo, hi = (mid, hi) if not bad(mid) else (lo, mid)
     return hi
+
+
+def first_n_single_sphere_optimal(d, *, law="sphere", s=2, n_max=200, grid=None,
+                                  t_panels=40) -> int:
+    r"""n*(d, s): the smallest n ≥ 2 from which one sphere is optimal among all spherically
+    symmetric designs (Section 3.3.1, the paper's Fig. 2 for the sphere target).
+
+    Scans n = 2, 3, … and returns the first n whose best single sphere passes the test of
+    Corollary 3.1 (g/𝓘 ≤ 1e-9, as in :func:`first_n_without_single_sphere`) at n and at the
+    next two values of n (the paper's figures show one sphere stays optimal from n* on).
+
+    Raises:
+        ValueError: naming ``d``, ``law``, ``s`` or ``n_max``, or if no such n ≤ n_max.
+    """
+    n_max = check_int("n_max", n_max, low=2)
+    check_setting(2, d, law, s)
+
+    def optimal(n):
+        cert = single_sphere_certificate(n, d, law=law, s=s, grid=grid, t_panels=t_panels)
+        return cert[1] <= 1e-9
+
+    for n in range(2, n_max + 1):
+        if all(optimal(m) for m in (n, n + 1, n + 2)):
+            return n
+    raise ValueError(f"n_max = {n_max}: one sphere is not yet optimal there; raise n_max")
+
+
+def ball_design_distortion(b, n, d, *, law="ball", s=2, t_panels=40) -> float:
+    r"""𝓘 of the design ℙ_{0,b}: n i.i.d. points uniform in the ball B_d(b) (Section 3.3.2).
+
+    Raises:
+        ValueError: naming ``b``, ``n``, ``d``, ``law`` or ``s``.
+    """
+    b = check_number("b", b, low=0, low_open=True)
+    r, psi = radial_nodes("ball", check_int("d", d, low=2), gl=_GL8)
+    return mixture_distortion(b * r, psi / psi.sum(), n=n, d=d, law=law, s=s, t_panels=t_panels)
+
+
+def first_n_beaten(d, *, law="ball", s=2, design="target", n_min=1, n_max=10**7,
+                   t_panels=16) -> int:
+    r"""The smallest n at which an i.i.d. design beats the best single sphere (bisection on n).
+
+    ``design="target"``: ℙ = μ, n i.i.d. points from the target (the paper's n₃);
+    ``design="ball"``: the best ball design ℙ_{0,b*}, b* optimised at each n by bounded Brent on
+    [0.05, 1.5] (the paper's n₂; n₂ ≤ n₃ for the ball target, since μ is ℙ_{0,1}). Both
+    distortions are the triple integral (eq. 12) with ``t_panels`` panels; the single sphere is
+    exact (Corollary 2.1 / eq. 48). The search starts at ``n_min``, where the sphere must win
+    (for n₂ pass n₁(d) of :func:`first_n_without_single_sphere`: below n₁ one sphere is optimal
+    among all spherically symmetric designs; at very small n a tiny ball can tie or beat it), and
+    assumes the sphere wins below the crossing and loses above it.
+
+    Raises:
+        ValueError: naming ``d``, ``law``, ``s``, ``design``, ``n_min`` or ``n_max``, or if the
+        sphere still wins at n_max.
+    """
+    check_setting(2, d, law, s)
+    design = check_choice("design", design, ("target", "ball"))
+    n_min = check_int("n_min", n_min, low=1)
+    n_max = check_int("n_max", n_max, low=n_min + 1)
+
+    def beaten(n):
+        sphere = optimal_radius(n, d, law=law, s=s)[1]
+        if design == "target":
+            return self_design_distortion(n, d, law=law, s=s, t_panels=t_panels) < sphere
+        best = minimize_scalar(
+            lambda b: ball_design_distortion(b, n, d, law=law, s=s, t_panels=t_panels),
+            bounds=(0.05, 1.5), method="bounded", options={"xatol": 1e-3})
+        return best.fun < sphere
+
+    lo, hi = n_min, 2 * n_min
+    if n_min > 1 and beaten(n_min):
+        raise ValueError(f"n_min = {n_min}: the sphere is already beaten there; lower n_min")
+    while not beaten(hi):
+        if hi >= n_max:
+            raise ValueError(f"n_max = {n_max}: the sphere still wins there; raise n_max")
+        lo, hi = hi, min(4 * hi, n_max)
+    while hi - lo > 1:
+        mid = int(np.sqrt(lo * hi)) if hi > 4 * lo else (lo + hi) // 2
+        lo, hi = (mid, hi) if not beaten(mid) else (lo, mid)
+    return hi
