@@ -514,17 +514,22 @@ def test_plot_functions_return_labelled_figures():
 
 def test_comparison_rows_and_plot():
     """comparison_rows: exact D* and Zador's values as computed directly; k-means and the i.i.d.
-    codebook as their own functions return them, with positive standard errors."""
+    codebook as the mean and standard error over seeds of their own functions; one seed refused."""
     import matplotlib.pyplot as plt
 
-    rows = plots.comparison_rows([4, 8], d=3, law="ball", seed=2)
+    rows = plots.comparison_rows([4, 8], d=3, law="ball", seeds=(2, 5))
     assert list(rows["n"]) == [4, 8]
     assert rows["sphere"][1] == sq.optimal_radius(8, 3, law="ball")[1]
-    assert rows["kmeans"][0] == sq.kmeans_distortion(4, 3, law="ball", seed=2)
-    assert rows["iid"][1] == sq.iid_codebook_distortion(8, 3, law="ball", seed=2)
+    km = [sq.kmeans_distortion(4, 3, law="ball", seed=s) for s in (2, 5)]
+    assert rows["kmeans"][0] == pytest.approx(np.mean(km))
+    assert rows["kmeans_se"][0] == pytest.approx(abs(km[0] - km[1]) / 2)
+    iid = [sq.iid_codebook_distortion(8, 3, law="ball", seed=s) for s in (2, 5)]
+    assert rows["iid"][1] == pytest.approx(np.mean(iid))
     assert (rows["zador_lower"][0], rows["zador_upper"][0]) == sq.zador(4, 3, law="ball")
     assert np.all(rows["kmeans_se"] > 0) and np.all(rows["iid_se"] > 0)
     plt.close(plots.plot_comparison(rows, d=3, law="ball"))
+    with pytest.raises(ValueError, match="seeds"):
+        plots.comparison_rows([4], d=3, law="ball", seeds=(0,))
 
 
 # ---------------------------------------------------------------- additions of issue 18

@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy import special
 
-from theorybook.common import (check_choice, check_int, check_number, figure_axis, rng,
-                               sample_sphere)
+from theorybook.common import (check_choice, check_int, check_number, check_seeds, figure_axis,
+                               mean_se, rng, sample_sphere)
 
 from ._asymptotics import (evt_radius, iid_codebook_distortion, kappa, kappa_bounds, kappa_limit,
                            kmeans_distortion, optimal_factorial, zador)
@@ -282,15 +282,20 @@ def plot_single_sphere_sensitivity(*, n=1000, d=8, law="ball", s=2, ax=None):
     return fig
 
 
-def comparison_rows(n_values, *, d, law="normal", seed=0) -> dict:
+def comparison_rows(n_values, *, d, law="normal", seeds=(0, 1, 2)) -> dict:
     """Mean squared distortions (s = 2), for each n, of the optimal random sphere (exact),
-    k-means and the i.i.d. codebook ℙ = μ (both scored out of sample, with the standard error of
-    their test sample) and Zador's two values. Returns a dict of arrays: ``n``, ``sphere``,
-    ``kmeans``, ``kmeans_se``, ``iid``, ``iid_se``, ``zador_lower``, ``zador_upper``."""
+    k-means and the i.i.d. codebook ℙ = μ, and Zador's two values. k-means and the i.i.d.
+    codebook are random (codebook or fit, and test sample): each is fitted and scored out of sample
+    once per seed, and reported as the mean over ``seeds`` with its standard error over seeds.
+    Returns a dict of arrays: ``n``, ``sphere``, ``kmeans``, ``kmeans_se``, ``iid``, ``iid_se``,
+    ``zador_lower``, ``zador_upper``."""
+    seeds = check_seeds(seeds)
+    if len(seeds) < 2:
+        raise ValueError(f"seeds must hold at least two seeds for a standard error, got {seeds}")
     rows = []
     for n in n_values:
-        km = kmeans_distortion(n, d, law=law, seed=seed, return_se=True)
-        iid = iid_codebook_distortion(n, d, law=law, seed=seed, return_se=True)
+        km = mean_se([kmeans_distortion(n, d, law=law, seed=s) for s in seeds])
+        iid = mean_se([iid_codebook_distortion(n, d, law=law, seed=s) for s in seeds])
         rows.append((n, optimal_radius(n, d, law=law)[1], *km, *iid, *zador(n, d, law=law)))
     keys = ("n", "sphere", "kmeans", "kmeans_se", "iid", "iid_se", "zador_lower", "zador_upper")
     return dict(zip(keys, np.array(rows).T))
