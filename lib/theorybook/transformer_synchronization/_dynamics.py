@@ -627,7 +627,7 @@ def random_limit_spread(n_tokens: Sequence[int] = (4, 16, 64), *, d: int = 5,
     if not n_tokens:
         raise ValueError("n_tokens must hold at least one N, got ()")
     d = check_int("d", d, low=2)
-    networks, draws = check_seeds(networks), check_seeds(draws)
+    networks, draws = check_seeds(networks, "networks"), check_seeds(draws, "draws")
     for name, s in (("networks", networks), ("draws", draws)):
         if len(s) < 2:
             raise ValueError(f"{name} must hold at least 2 seeds, got {s!r}")

@@ -293,7 +293,7 @@ def random_limit_frame(spread, *, n_tokens, ax=None):
 
 
 ALPHA_GRID = dict(alpha=[0.3, 0.4, 0.5, 0.6, 0.75])
-ALPHA_DEPTHS = (5, 20, 80, 320)
+ALPHA_DEPTHS = (10, 20, 80, 320)
 
 
 def alpha_frame(*, alpha=0.5, n_tokens=16, d=5, horizon=5.0, networks=16, ax=None):
