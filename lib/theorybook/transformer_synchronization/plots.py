@@ -241,7 +241,7 @@ def limit_frame(*, activation="relu", sigma=0.1, d=5, n_tokens=16, depth=150, ho
 
 
 # --- the depth limit over L and m, the random limit over N, the exponent α -------------------
-LIMIT_GRID = dict(depth=[1, 3, 10, 30, 150], width=[1, 4, 64])
+LIMIT_GRID = dict(depth=[1, 3, 10, 150], width=[1, 4, 64])
 _LIMIT = dict(activation="relu", sigma_u=0.1, sigma_w=0.1, v_scale=0.0)   # notebook 2's setting
 
 
@@ -292,8 +292,8 @@ def random_limit_frame(spread, *, n_tokens, ax=None):
     return fig
 
 
-ALPHA_GRID = dict(alpha=[0.3, 0.4, 0.5, 0.6, 0.75])
-ALPHA_DEPTHS = (10, 20, 80, 320)
+ALPHA_GRID = dict(alpha=[0.3, 0.5, 0.75])
+ALPHA_DEPTHS = (10, 40, 320)
 
 
 def alpha_frame(*, alpha=0.5, n_tokens=16, d=5, horizon=5.0, networks=16, ax=None):
