@@ -306,7 +306,8 @@ def test_benettin_matches_the_formula():
     """Raimond's formula λ₁ = ((d−3)/2)κ'(1) − ((d−1)/2)κ(1) (paper §1, Table 1) against the
     Benettin estimate of the deep network (16 networks × 16 pairs, T = 25, Δt = 0.025), ReLU and
     tanh with bias σ = 0.1, d = 5. Tolerance: 3 s.e. plus 0.01 for the O(Δt) bias of the discrete
-    network (measured: +0.012 ± 0.009 at Δt = 0.05, +0.005 ± 0.011 at Δt = 0.0125, 32 networks)."""
+    network. Notebook 3 (ReLU, σ = 0.1, 16 networks) measures estimate − formula = −0.006 ± 0.012
+    at Δt = 0.05 and −0.023 ± 0.014 at Δt = 0.0125: the bias is not resolved at this precision."""
     for act in ("relu", "tanh"):
         lam = consts(act, D, 0.1).lyapunov
         est, se = ts.lyapunov_benettin(D, activation=act, sigma_u=0.1, sigma_w=0.1, width=M,
@@ -476,10 +477,10 @@ def test_alpha_frame_grid(alpha):
     assert_figure_finite(plots.alpha_frame(alpha=alpha, networks=4))
 
 
-@settings(max_examples=4, deadline=None)
-@given(act=st.sampled_from(plots.CIRCLE_GRID["activation"]),
-       common=st.sampled_from(plots.CIRCLE_GRID["common_noise"]))
+@settings(max_examples=3, deadline=None)
+@given(act=st.sampled_from(plots.CIRCLE_GRID["activation"]), common=st.booleans())
 def test_circle_noise_frame_grid(act, common):
+    """The grid's activations, with the common noise (the notebook) and the per-token control."""
     assert_figure_finite(plots.circle_noise_frame(activation=act, common_noise=common))
 
 

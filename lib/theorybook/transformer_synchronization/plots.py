@@ -328,7 +328,7 @@ def alpha_frame(*, alpha=0.5, n_tokens=16, d=5, horizon=5.0, networks=16, ax=Non
     return fig
 
 
-CIRCLE_GRID = dict(activation=["relu", "tanh"], common_noise=[True, False])
+CIRCLE_GRID = dict(activation=["relu", "tanh", "sigmoid"])
 
 
 def circle_noise_frame(*, activation="relu", common_noise=True, n_tokens=16, depth=200,
