@@ -10,7 +10,7 @@ import numpy as np
 
 from ..common import error_band, figure_axis, mean_se, sample_sphere
 from ._dynamics import forward, mean_pairwise_cos, pairwise_cos, sde_euler
-from ._kernel import kernel_constants, lambda_bar_prime
+from ._kernel import kernel_constants
 
 # Seeds of the limit SDE's paths in the figures: disjoint from the networks' seeds 0, 1, ...
 SDE_SEEDS = range(10_000, 10_256)
