@@ -229,7 +229,10 @@ def limit_frame(*, activation="relu", sigma=0.1, d=5, n_tokens=16, depth=150, ho
     the networks, 10 000 onwards for the SDE paths: disjoint seeds, independent draws)."""
     x0 = sample_sphere(n_tokens, d, 0)
     kw = dict(activation=activation, sigma_u=sigma, sigma_w=sigma, v_scale=v_scale)
-    net = forward(x0, depth=depth, horizon=horizon, width=width, seeds=range(networks), **kw)
+    # padded like limit_law_frame: one compiled function for notebook 2
+    net = forward(x0, depth=depth, horizon=horizon, width=width, seeds=range(networks),
+                  max_depth=max(depth, *LIMIT_GRID["depth"]),
+                  max_width=max(width, *LIMIT_GRID["width"]), **kw)
     sde = sde_euler(x0, horizon=horizon, dt=horizon / depth, seeds=SDE_SEEDS[:networks], **kw)
     fig = plot_ecdf({f"network, L = {depth}, m = {width}": net.mean_cos[:, -1],
                      "limit SDE (Euler–Maruyama)": mean_pairwise_cos(sde)},
