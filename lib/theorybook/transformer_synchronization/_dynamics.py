@@ -51,45 +51,60 @@ def _normalise(x):
     return x / jnp.linalg.norm(x, axis=-1, keepdims=True)
 
 
-def _attention(x, beta, v_scale):
-    """Attn_X(x_i) = Σ_j softmax_j(β⟨x_i, x_j⟩) c x_j (softmax subtracts the row max)."""
-    weights = jax.nn.softmax(beta * (x @ x.T), axis=-1)
-    return v_scale * (weights @ x)
+def _attention(x, beta, v_scale, mask=None):
+    """Attn_X(x_i) = Σ_j softmax_j(β⟨x_i, x_j⟩) c x_j (softmax subtracts the row max); with a
+    token ``mask`` (padding), the padded keys get weight 0."""
+    logits = beta * (x @ x.T)
+    if mask is not None:
+        logits = jnp.where(mask[None, :], logits, -jnp.inf)
+    return v_scale * (jax.nn.softmax(logits, axis=-1) @ x)
 
 
 def _mlp_weights(key, d, width, sigma_u, sigma_w, dtype=jnp.float32):
     """One draw of the MLP's (U, W, b_U, b_W): U (m × d), W (d × m) standard Gaussian,
-    b_U ~ N(0, σ_U² I_m), b_W ~ N(0, σ_W² I_d)."""
-    # one draw sliced four ways: a single threefry call per layer compiles much faster than four
-    z = random.normal(key, (2 * width * d + width + d,), dtype)
-    u = z[: width * d].reshape(width, d)
-    w = z[width * d: 2 * width * d].reshape(d, width)
-    b_u = sigma_u * z[2 * width * d: 2 * width * d + width]
-    b_w = sigma_w * z[2 * width * d + width:]
-    return u, w, b_u, b_w
+    b_U ~ N(0, σ_U² I_m), b_W ~ N(0, σ_W² I_d).
+
+    One threefry call per layer (it compiles much faster than one per neuron): a (1 + m) × (2d + 1)
+    standard normal array, row 0 holding b_W and row 1 + j neuron j (its row of U, column of W,
+    entry of b_U). JAX's partitionable threefry (on by default) draws entry k from counter k, so
+    the first m neurons are the same for every width ≥ m: a zero-padded network of width m_max
+    with m active neurons is the network of width m (one compiled function for a width slider;
+    the tests check it)."""
+    z = random.normal(key, (width + 1, 2 * d + 1), dtype)
+    neurons = z[1:]
+    return (neurons[:, :d], neurons[:, d:2 * d].T, sigma_u * neurons[:, 2 * d],
+            sigma_w * z[0, :d])
 
 
-def _mlp(key, y, act, sigma_u, sigma_w, width):
-    """G^m(y) = m^{-1/2} W φ(d^{-1/2} U y + b_U) + b_W, one draw of (U, W, b_U, b_W) for all rows."""
+def _mlp(key, y, act, sigma_u, sigma_w, width, active=None):
+    """G^m(y) = m^{-1/2} W φ(d^{-1/2} U y + b_U) + b_W, one draw of (U, W, b_U, b_W) for all rows.
+    ``active`` (traced, ≤ width) keeps the first ``active`` neurons: m = active, 1/√m traced."""
     d = y.shape[-1]
     u, w, b_u, b_w = _mlp_weights(key, d, width, sigma_u, sigma_w, y.dtype)
     h = lax.switch(act, _ACTS, y @ u.T / math.sqrt(d) + b_u)
-    return h @ w.T / math.sqrt(width) + b_w
+    if active is None:
+        return h @ w.T / math.sqrt(width) + b_w
+    h = jnp.where(jnp.arange(width) < active, h, 0.0)
+    return h @ w.T / jnp.sqrt(active).astype(y.dtype) + b_w
 
 
-def _mlp_per_token(key, y, act, sigma_u, sigma_w, width):
-    """The control: an independent MLP draw for every token (no common noise)."""
-    keys = random.split(key, y.shape[0])
-    return jax.vmap(lambda k, row: _mlp(k, row[None], act, sigma_u, sigma_w, width)[0])(keys, y)
+def _mlp_per_token(key, y, act, sigma_u, sigma_w, width, active=None):
+    """The control: an independent MLP draw for every token (no common noise); token i uses
+    ``fold_in(key, i)``, so padding the tokens does not change the draws of the real ones."""
+    return jax.vmap(lambda i, row: _mlp(random.fold_in(key, i), row[None], act, sigma_u,
+                                        sigma_w, width, active)[0])(jnp.arange(y.shape[0]), y)
 
 
-def _layer(x, key, act, dt, sigma_u, sigma_w, beta, v_scale, width, mlp, common, gate=1.0):
-    y = _normalise(x + dt * _attention(x, beta, v_scale))
+def _layer(x, key, act, dt, sigma_u, sigma_w, beta, v_scale, width, mlp, common, gate=1.0,
+           mask=None, active=None, alpha=0.5):
+    """One layer; the MLP kick is Δt^α G (α = ½ is the paper's 1/√L scaling)."""
+    y = _normalise(x + dt * _attention(x, beta, v_scale, mask))
     if not mlp:
         return y
     field = _mlp if common else _mlp_per_token
     # gate = 0 switches the MLP off inside a vmapped grid (same compiled code, no second compile)
-    return _normalise(y + gate * jnp.sqrt(dt) * field(key, y, act, sigma_u, sigma_w, width))
+    kick = gate * dt**alpha * field(key, y, act, sigma_u, sigma_w, width, active)
+    return _normalise(y + kick)
 
 
 def _cosines(x, xp=jnp):
@@ -109,12 +124,17 @@ def _energy(x, beta, xp=jnp):
     return xp.where(beta >= 0, xp.abs(e), e)
 
 
-def _observe(x, beta):
+def _observe(x, beta, mask):
+    """(E_β, mean cos, mean |cos|) over the real tokens (``mask``; padded rows are left out)."""
     c = _cosines(x)
-    n = x.shape[0]
+    w = mask[:, None] * mask[None, :]
+    n = jnp.sum(mask)
     off = n * (n - 1)
-    return (_energy(x, beta), (jnp.sum(c) - jnp.trace(c)) / off,
-            (jnp.sum(jnp.abs(c)) - jnp.trace(jnp.abs(c))) / off)
+    gaps = -jnp.expm1(beta * (jnp.minimum(x @ x.T, 1.0) - 1.0))
+    e = 0.5 * jnp.exp(beta) * jnp.sum(w * gaps) / n**2
+    e = jnp.where(beta >= 0, jnp.abs(e), e)       # as in _energy
+    return (e, (jnp.sum(w * c) - jnp.sum(mask * jnp.diag(c))) / off,
+            (jnp.sum(w * jnp.abs(c)) - jnp.sum(mask * jnp.abs(jnp.diag(c)))) / off)
 
 
 # --- public helpers ----------------------------------------------------------------------------
@@ -207,19 +227,23 @@ class ForwardResult(NamedTuple):
     trajectory: np.ndarray | None = None
 
 
-def _forward_run(depth, width, mlp, common, trajectory):
-    """One network (one key): scan over layers, observe after each. Not jitted, not vmapped."""
+def _forward_run(max_depth, max_width, mlp, common, trajectory):
+    """One network (one key): scan over ``max_depth`` layers, of which the first ``depth`` act
+    (a step mask), observe after each. Tokens beyond ``mask`` and neurons beyond ``width`` are
+    padding. Not jitted, not vmapped."""
 
-    def run(x0, key_data, act, dt, sigma_u, sigma_w, beta, v_scale, gate=1.0):
+    def run(x0, mask, key_data, act, dt, sigma_u, sigma_w, beta, v_scale, gate, depth, width,
+            alpha):
         key = random.wrap_key_data(key_data)
 
         def step(x, layer):
-            x = _layer(x, random.fold_in(key, layer), act, dt, sigma_u, sigma_w, beta, v_scale,
-                       width, mlp, common, gate)
-            return x, (_observe(x, beta), x if trajectory else None)
+            new = _layer(x, random.fold_in(key, layer), act, dt, sigma_u, sigma_w, beta, v_scale,
+                         max_width, mlp, common, gate, mask, width, alpha)
+            x = jnp.where(layer < depth, new, x)
+            return x, (_observe(x, beta, mask), x if trajectory else None)
 
-        xl, (obs, traj) = lax.scan(step, x0, jnp.arange(depth))
-        first = _observe(x0, beta)
+        xl, (obs, traj) = lax.scan(step, x0, jnp.arange(max_depth))
+        first = _observe(x0, beta, mask)
         obs = tuple(jnp.concatenate([f[None], o]) for f, o in zip(first, obs))
         if trajectory:
             traj = jnp.concatenate([x0[None], traj])
@@ -228,13 +252,28 @@ def _forward_run(depth, width, mlp, common, trajectory):
     return run
 
 
-_SEEDS_AXIS = (None, 0, None, None, None, None, None, None)
-_GRID_SEEDS_AXIS = _SEEDS_AXIS + (None,)
+# vmap axes of run(x0, mask, key_data, act, dt, σ_U, σ_W, β, c, gate, depth, width, α)
+_SEEDS_AXIS = (None, None, 0) + (None,) * 10
 
 
 @functools.lru_cache(maxsize=None)
-def _forward_fn(depth, width, mlp, common, trajectory):
-    return jax.jit(jax.vmap(_forward_run(depth, width, mlp, common, trajectory), in_axes=_SEEDS_AXIS))
+def _forward_fn(max_depth, max_width, mlp, common, trajectory):
+    return jax.jit(jax.vmap(_forward_run(max_depth, max_width, mlp, common, trajectory),
+                            in_axes=_SEEDS_AXIS))
+
+
+def _pad_tokens(x0, max_tokens):
+    """(max_tokens, d) tokens: x0, then copies of e₁ (masked out), and the mask."""
+    n, d = x0.shape
+    pad = np.zeros((max_tokens - n, d))
+    pad[:, 0] = 1.0
+    return np.concatenate([x0, pad]), np.arange(max_tokens) < n
+
+
+def _check_max(name, value, actual):
+    if value is None:
+        return actual
+    return check_int(name, value, low=actual)
 
 
 def _check_mlp(activation, sigma_u, sigma_w):
@@ -256,15 +295,24 @@ def forward(X0, *, depth: int = 150, horizon: float = 5.0, width: int = 256,
             activation: str = "relu", sigma_u: float = 0.0, sigma_w: float = 0.0,
             beta: float = 1.0, v_scale: float = 1.0, seed: int = 0,
             seeds: Sequence[int] | None = None, mlp: bool = True, common_noise: bool = True,
-            trajectory: bool = False) -> ForwardResult:
+            trajectory: bool = False, noise_exponent: float = 0.5,
+            max_depth: int | None = None, max_tokens: int | None = None,
+            max_width: int | None = None) -> ForwardResult:
     r"""Push tokens through L layers of the paper's transformer (§1, the two-step LN update).
 
     .. math::
         Y_\ell = \mathrm{LN}(X_\ell + \tfrac TL \mathrm{Attn}_{X_\ell}(X_\ell)),\qquad
-        X_{\ell+1} = \mathrm{LN}(Y_\ell + \sqrt{T/L}\, G^m_{\ell+1}(Y_\ell)).
+        X_{\ell+1} = \mathrm{LN}(Y_\ell + (T/L)^{α}\, G^m_{\ell+1}(Y_\ell)),
 
-    Attention has ``QᵀK = β I`` and ``V = c I`` (``c = v_scale``) shared by all layers (scaled 1/L);
-    the MLP of width m is redrawn at every layer (scaled 1/√L) and acts on all tokens at once.
+    with α = ½ in the paper. Attention has ``QᵀK = β I`` and ``V = c I`` (``c = v_scale``) shared
+    by all layers (scaled 1/L); the MLP of width m is redrawn at every layer (scaled 1/√L) and
+    acts on all tokens at once.
+
+    Padding: ``max_depth``, ``max_tokens``, ``max_width`` compile one function for all
+    ``depth ≤ max_depth``, N ≤ ``max_tokens``, ``width ≤ max_width`` (a scan to ``max_depth``
+    with a step mask, padded tokens masked out of the softmax and the statistics, zero-padded
+    neurons with a traced 1/√m): a slider over L, N or m then costs no recompilation, and the
+    numbers equal those of the unpadded run up to float32 rounding.
 
     Args:
         X0: (N, d) tokens on the unit sphere.
@@ -277,6 +325,8 @@ def forward(X0, *, depth: int = 150, horizon: float = 5.0, width: int = 256,
         mlp: False drops the MLP (the attention-only flow of Geshkovski et al.).
         common_noise: False draws an independent MLP for every token (the control).
         trajectory: also return the tokens at every layer.
+        noise_exponent: α > 0, the MLP's scale (T/L)^α (½: the paper's; the "why 1/√L" test).
+        max_depth, max_tokens, max_width: padded sizes (None: no padding), ≥ depth, N, width.
 
     Returns:
         :class:`ForwardResult` (numpy float32 arrays); a leading seed axis if ``seeds`` is given.
@@ -288,12 +338,19 @@ def forward(X0, *, depth: int = 150, horizon: float = 5.0, width: int = 256,
     depth, horizon, width = _check_depth(depth, horizon, width)
     act, sigma_u, sigma_w = _check_mlp(activation, sigma_u, sigma_w)
     beta, v_scale = _check_attention(beta, v_scale)
+    alpha = check_number("noise_exponent", noise_exponent, low=0.0, low_open=True)
     batched, seeds = _seed_list(seed, seeds)
-    fn = _forward_fn(depth, width, bool(mlp), bool(common_noise), bool(trajectory))
-    xl, (en, mc, mac), traj = fn(jnp.asarray(x0, jnp.float32), _keys(seeds), act,
-                                 horizon / depth, sigma_u, sigma_w, beta, v_scale)
-    out = ForwardResult(*(np.asarray(a) for a in (xl, en, mc, mac)),
-                        np.asarray(traj) if trajectory else None)
+    n = x0.shape[0]
+    max_depth = _check_max("max_depth", max_depth, depth)
+    max_width = _check_max("max_width", max_width, width)
+    xp, mask = _pad_tokens(x0, _check_max("max_tokens", max_tokens, n))
+    fn = _forward_fn(max_depth, max_width, bool(mlp), bool(common_noise), bool(trajectory))
+    xl, (en, mc, mac), traj = fn(jnp.asarray(xp, jnp.float32), jnp.asarray(mask),
+                                 _keys(seeds), act, horizon / depth, sigma_u, sigma_w, beta,
+                                 v_scale, 1.0, depth, width, alpha)
+    out = ForwardResult(np.asarray(xl)[:, :n], *(np.asarray(a)[:, :depth + 1]
+                                                 for a in (en, mc, mac)),
+                        np.asarray(traj)[:, :depth + 1, :n] if trajectory else None)
     if batched:
         return out
     return ForwardResult(*(None if f is None else f[0] for f in out))
@@ -320,8 +377,10 @@ class GridResult(NamedTuple):
 
 @functools.lru_cache(maxsize=None)
 def _grid_fn(depth, width):
-    one = jax.vmap(_forward_run(depth, width, True, True, False), in_axes=_GRID_SEEDS_AXIS)
-    return jax.jit(jax.vmap(one, in_axes=(None, None, 0, None, 0, 0, None, 0, 0)))
+    one = jax.vmap(_forward_run(depth, width, True, True, False), in_axes=_SEEDS_AXIS)
+    # vmapped over the configurations (φ, σ_U, σ_W, c, gate)
+    return jax.jit(jax.vmap(one, in_axes=(None, None, None, 0, None, 0, 0, None, 0, 0, None,
+                                          None, None)))
 
 
 def experiment_grid(dims=(5, 64, 128), *, activations=ACTIVATIONS, sigmas=(0.0, 0.1),
@@ -364,9 +423,10 @@ def experiment_grid(dims=(5, 64, 128), *, activations=ACTIVATIONS, sigmas=(0.0, 
     n_mlp = len(acts) * len(sigmas) * len(v_scales)
     for d in dims:
         x0 = jnp.asarray(sample_sphere(n_tokens, d, seed), jnp.float32)
-        _, obs, _ = _grid_fn(depth, width)(x0, keys, a_.astype(jnp.int32), dt,
-                                           s_.astype(jnp.float32), s_.astype(jnp.float32), beta,
-                                           v_.astype(jnp.float32), g_.astype(jnp.float32))
+        _, obs, _ = _grid_fn(depth, width)(x0, jnp.ones(n_tokens, bool), keys,
+                                           a_.astype(jnp.int32), dt, s_.astype(jnp.float32),
+                                           s_.astype(jnp.float32), beta, v_.astype(jnp.float32),
+                                           g_.astype(jnp.float32), depth, width, 0.5)
         for i, name in enumerate(names):
             o = np.asarray(obs[i])
             # no MLP: deterministic, one row per attention scale, repeated along σ (and seeds)
@@ -519,3 +579,66 @@ def lyapunov_benettin(d: int = 5, *, activation: str = "relu", sigma_u: float = 
     rates = np.asarray(_benettin_fn(d, width, depth, pairs)(
         _keys(seeds), act, horizon / depth, sigma_u, sigma_w), dtype=float)
     return mean_se(rates)
+
+
+# --- the random limit: spread over networks against spread over token draws ---------------------
+class SpreadResult(NamedTuple):
+    """Output of :func:`random_limit_spread`.
+
+    Attributes:
+        n_tokens: the token counts N.
+        mean_cos: final mean cosine, array (len(n_tokens), networks, draws).
+        between: per N, the spread over networks: std over networks, averaged over token draws.
+        within: per N, the spread within a network: std over token draws, averaged over networks.
+    """
+
+    n_tokens: tuple
+    mean_cos: np.ndarray
+    between: np.ndarray
+    within: np.ndarray
+
+
+def random_limit_spread(n_tokens: Sequence[int] = (4, 16, 64), *, d: int = 5,
+                        networks: Sequence[int] = range(8), draws: Sequence[int] = range(8),
+                        depth: int = 150, horizon: float = 5.0, width: int = 64,
+                        activation: str = "relu", sigma_u: float = 0.1, sigma_w: float = 0.1,
+                        beta: float = 1.0, v_scale: float = 0.0) -> SpreadResult:
+    r"""Is the limit of the empirical measure random? (paper, Prop. 1.2 and Cor. 1.3.)
+
+    For each N, each network seed n and each token draw k (N i.i.d. uniform tokens: the first N
+    rows of ``sample_sphere(max(n_tokens), d, k)``), the final mean cosine of :func:`forward`.
+    With common noise, μ^N_T → μ_T, a random measure that depends on the network only: as N
+    grows the spread over token draws within one network shrinks (like N^{-1/2}), the spread
+    over networks does not. One compiled function for every N (tokens padded to max N).
+
+    Args:
+        n_tokens: the N to compare, each ≥ 2. d: dimension ≥ 2.
+        networks: network seeds (a sequence of ≥ 2). draws: token-draw seeds (≥ 2).
+        depth, horizon, width, activation, sigma_u, sigma_w, beta, v_scale: as in
+            :func:`forward`.
+
+    Returns:
+        :class:`SpreadResult`.
+
+    Raises:
+        ValueError: any argument out of range.
+    """
+    n_tokens = tuple(check_int("n_tokens", n, low=2) for n in n_tokens)
+    if not n_tokens:
+        raise ValueError("n_tokens must hold at least one N, got ()")
+    d = check_int("d", d, low=2)
+    networks, draws = check_seeds(networks, "networks"), check_seeds(draws, "draws")
+    for name, s in (("networks", networks), ("draws", draws)):
+        if len(s) < 2:
+            raise ValueError(f"{name} must hold at least 2 seeds, got {s!r}")
+    n_max = max(n_tokens)
+    kw = dict(depth=depth, horizon=horizon, width=width, activation=activation,
+              sigma_u=sigma_u, sigma_w=sigma_w, beta=beta, v_scale=v_scale, seeds=networks,
+              max_tokens=n_max)
+    out = np.empty((len(n_tokens), len(networks), len(draws)))
+    for k, draw in enumerate(draws):
+        x = sample_sphere(n_max, d, draw)
+        for i, n in enumerate(n_tokens):
+            out[i, :, k] = forward(x[:n], **kw).mean_cos[:, -1]
+    return SpreadResult(n_tokens, out, out.std(axis=1, ddof=1).mean(axis=1),
+                        out.std(axis=2, ddof=1).mean(axis=1))
