@@ -244,16 +244,16 @@ def test_energy_bound_theorem_1_4(x0):
 
 
 def test_odd_field_gives_antipodal_pairs_relu_one_cluster():
-    """Fig. 1 (d = 4, σ = 0, no attention; T = 20, L = 500 here, paper L = 2000): tanh's field is
+    """Fig. 1 (d = 4, σ = 0, no attention; T = 40, L = 1000 here, paper L = 2000): tanh's field is
     a.s. odd, so tokens end in antipodal pairs (mean |cos| ≈ 1 while mean cos ≈ 0, energy stays
-    high); ReLU's is not, and the tokens gather into one cluster (mean cos > 0.6 at T = 20).
-    Mean |cos| is averaged over the 4 networks: at T = 20 the slowest one is still at 0.82
-    (the others 0.99–1.00)."""
+    high); ReLU's is not, and the tokens gather into one cluster (mean cos > 0.6). At T = 20 one of
+    the 4 tanh networks is still at mean |cos| 0.82 (the others 0.99–1.00); at T = 40 all exceed
+    0.9999, so the horizon is T = 40 and every network is checked."""
     x = ts.sample_sphere(16, 4, 1)
-    kw = dict(depth=500, horizon=20.0, width=M, v_scale=0.0, seeds=range(4))
+    kw = dict(depth=1000, horizon=40.0, width=M, v_scale=0.0, seeds=range(4))
     tanh = ts.forward(x, activation="tanh", **kw)
     relu = ts.forward(x, activation="relu", **kw)
-    assert tanh.mean_abs_cos[:, -1].mean() > 0.9
+    assert np.all(tanh.mean_abs_cos[:, -1] > 0.95)
     assert np.all(np.abs(tanh.mean_cos[:, -1]) < 0.3)
     assert relu.mean_cos[:, -1].mean() > 0.6
     assert np.all(relu.energy[:, -1] < tanh.energy[:, -1])
