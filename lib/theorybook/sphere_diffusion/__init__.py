@@ -21,7 +21,8 @@ Training command for the stored checkpoints: ``python -m theorybook.sphere_diffu
 """
 
 from ._bridge import (BridgeComparison, BridgePaths, RadialTables, bridge_drift, compare_bridge, radial_tables,
-                      reveal_probability, rho_equation, sample_xt, simulate_bridge, solve_rho)
+                      reveal_probability, rho_equation, sample_xt, simulate_bridge, solve_rho,
+                      start_rule)
 from ._data import Corpus, base_digits, corpus, from_digits, n_digits, ngram_distance
 from ._geometry import (discrete_marginal, geodesic, prior_point, sphere_exp, sphere_log, sqrt_map,
                         to_simplex, to_tangent)
@@ -34,5 +35,5 @@ __all__ = [
     "MaskedDiffusion", "RadialTables", "TrainLog", "base_digits", "bridge_drift", "compare_bridge", "corpus",
     "discrete_marginal", "from_digits", "geodesic", "load_checkpoints", "load_model", "n_digits", "ngram_distance", "prior_point",
     "radial_tables", "reveal_probability", "rho_equation", "sample_xt", "simulate_bridge", "solve_rho", "sphere_exp",
-    "sphere_log", "sqrt_map", "to_simplex", "to_tangent",
+    "sphere_log", "sqrt_map", "start_rule", "to_simplex", "to_tangent",
 ]

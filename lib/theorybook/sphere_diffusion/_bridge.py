@@ -23,6 +23,7 @@ from ._schedule import GeometricSchedule, beta_t, check_t, gamma_t, schedule_par
 T_MAX_SAMPLE = 1.0 - 1e-5
 PRIORS = ("mask", "uniform")
 RHO_FORMULAS = ("exact", "repo")
+STEP_THR = 0.35   # the repository's text8 mixture threshold (LM1B: 0.38)
 
 
 def _as_key(key):
@@ -30,6 +31,22 @@ def _as_key(key):
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
         return jax_key(int(key))
     return key
+
+
+def start_rule(t, step_thr=STEP_THR):
+    r"""Probability that the bridge of the mixture path starts at the barycentre u (repository
+    ``LogBridge_Mixture.mixture_prob``, type "step"): :math:`P(x_0 = u \mid t) = 1[t < \text{step\_thr}]`,
+    else the start is the mask vertex e_m.
+
+    Each training example draws its start from its own t, so the states seen at t < step_thr
+    come from bridges out of u and the states at t ≥ step_thr from bridges out of e_m. The
+    threshold 0 gives the pure mask path, 1 the pure uniform path (t < 1 always).
+    Returns an array of the shape of ``t`` (0.0 or 1.0). Raises ValueError naming ``t`` or
+    ``step_thr``.
+    """
+    check_t(t)
+    step_thr = check_number("step_thr", step_thr, low=0.0, high=1.0)
+    return (np.asarray(t, dtype=float) < step_thr).astype(float)
 
 
 # --------------------------------------------------------------------------------------------

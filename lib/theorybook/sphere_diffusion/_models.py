@@ -31,8 +31,8 @@ import optax
 
 from ..common import check_choice, check_int, check_number
 from ._backbone import count_params, forward, init_backbone
-from ._bridge import (PRIORS, RHO_FORMULAS, T_MAX_SAMPLE, _bridge_endpoint, _exp, _mixture_log,
-                      _sample_xt, _tables_arrays, prior_point, radial_tables)
+from ._bridge import (PRIORS, RHO_FORMULAS, STEP_THR, T_MAX_SAMPLE, _bridge_endpoint, _exp,
+                      _mixture_log, _sample_xt, _tables_arrays, prior_point, radial_tables)
 from ._data import Corpus, base_digits, from_digits, n_digits
 from ._schedule import GeometricSchedule, beta_t, gamma_t, schedule_params
 
@@ -175,14 +175,16 @@ class _Model:
             raise ValueError("the model has no parameters: call train(...) or load a checkpoint first")
 
     # ---- checkpoints ----
-    def save(self, path, extra: dict | None = None) -> Path:
-        """Write ``weights.npz``, ``config.json`` and ``log.csv`` into the folder ``path``."""
+    def save(self, path, extra: dict | None = None, *, weights: bool = True) -> Path:
+        """Write ``weights.npz`` (unless ``weights=False``), ``config.json`` and ``log.csv``
+        into the folder ``path``."""
         self._need_params()
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        flat = jax.tree_util.tree_flatten_with_path(self.params)[0]
-        np.savez_compressed(path / "weights.npz",
-                            **{jax.tree_util.keystr(k): np.asarray(v) for k, v in flat})
+        if weights:
+            flat = jax.tree_util.tree_flatten_with_path(self.params)[0]
+            np.savez_compressed(path / "weights.npz",
+                                **{jax.tree_util.keystr(k): np.asarray(v) for k, v in flat})
         cfg = {"config": self.config(), "train": self.train_config, **(extra or {})}
         (path / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")
         if self.log is not None:
@@ -209,7 +211,11 @@ class RDLM(_Model):
 
     Args:
         vocab, length: V and the sequence length L in characters.
-        prior: ``"mask"`` (start at e_m) or ``"uniform"`` (start at 1/√d).
+        prior: ``"mask"`` (start at e_m), ``"uniform"`` (start at 1/√d) or ``"mixture"``, the
+            paper's text8 path (repository ``LogBridge_Mixture`` with ``mix_type="step"``): a
+            bridge at time t starts at 1/√d if t < ``step_thr``, else at e_m (:func:`start_rule`),
+            in the training loss and the bound alike; the sampler starts at the point of t = 0.
+        step_thr: the mixture's threshold (repository text8: 0.35); used with ``"mixture"`` only.
         base: None, or b ≥ 2 for dimension splitting.
         schedule: :class:`GeometricSchedule` (β0 = 1e-3, β1 = 0.2).
         window: (left, right) of the importance weight.
@@ -221,11 +227,13 @@ class RDLM(_Model):
 
     kind = "rdlm"
 
-    def __init__(self, vocab=27, length=32, *, prior="mask", base=None, schedule=GeometricSchedule(),
+    def __init__(self, vocab=27, length=32, *, prior="mask", step_thr=STEP_THR, base=None,
+                 schedule=GeometricSchedule(),
                  window=(0.3, 0.6), loss="ce_is", table_particles=4096, table_steps=1000, rho="exact",
                  width=64, layers=2, heads=4):
         super().__init__(vocab, length, width=width, layers=layers, heads=heads)
-        prior = check_choice("prior", prior, PRIORS)
+        prior = check_choice("prior", prior, PRIORS + ("mixture",))
+        self.step_thr = check_number("step_thr", step_thr, low=0.0, high=1.0)
         if base is not None:
             base = check_int("base", base, low=2)
         schedule_params(schedule)   # raises for anything but a GeometricSchedule
@@ -241,17 +249,55 @@ class RDLM(_Model):
         self.digits = 1 if base is None else n_digits(self.vocab, base)
         self.symbols = self.vocab if base is None else base
         self.dim = self.symbols + 1
-        self.x0 = jnp.asarray(prior_point(prior, self.dim), jnp.float32)
+        # The sampler's start: the start point of t = 0 (the mixture's is u unless step_thr = 0).
+        self.x0 = jnp.asarray(prior_point(self._start_prior(0.0), self.dim), jnp.float32)
+
+    def _start_prior(self, t: float) -> str:
+        if self.prior != "mixture":
+            return self.prior
+        return "uniform" if t < self.step_thr else "mask"
 
     @property
     def tables(self):
-        """The radial tables of this model's sphere and prior, computed on first use and shared."""
-        key = (self.dim, self.prior, self.schedule, self.table_particles, self.table_steps, self.rho)
+        """The radial tables of this model's sphere and prior (:meth:`tables_of`; mixture: an error)."""
+        if self.prior == "mixture":
+            raise ValueError("prior = 'mixture' uses two tables: call tables_of('mask' or 'uniform')")
+        return self.tables_of(self.prior)
+
+    def tables_of(self, prior: str):
+        """The radial tables of this model's sphere for the start ``prior`` ("mask" or "uniform"),
+        computed on first use and shared between models."""
+        prior = check_choice("prior", prior, PRIORS)
+        key = (self.dim, prior, self.schedule, self.table_particles, self.table_steps, self.rho)
         if key not in _TABLE_CACHE:
-            _TABLE_CACHE[key] = radial_tables(self.dim, self.prior, schedule=self.schedule,
+            _TABLE_CACHE[key] = radial_tables(self.dim, prior, schedule=self.schedule,
                                               particles=self.table_particles,
                                               steps=self.table_steps, rho=self.rho)
         return _TABLE_CACHE[key]
+
+    def _paths(self):
+        """(start, xt): the start point of each example's bridge from its time t [B] ([B, 1, d]),
+        and x_t [B, L', d] from the radial approximation of that bridge (jit-friendly)."""
+        priors = ("mask", "uniform") if self.prior == "mixture" else (self.prior,)
+        parts = {p: (_tables_arrays(self.tables_of(p)),
+                     jnp.asarray(prior_point(p, self.dim), jnp.float32),
+                     jnp.float32(self.tables_of(p).c0)) for p in priors}
+
+        def uniform_start(t):
+            return (t < self.step_thr)[:, None, None]
+
+        def start(t):
+            if self.prior != "mixture":
+                return jnp.broadcast_to(parts[self.prior][1], (t.shape[0], 1, self.dim))
+            return jnp.where(uniform_start(t), parts["uniform"][1], parts["mask"][1])
+
+        def xt(key, tok, t):
+            x = {p: _sample_xt(key, tok, t[:, None], *parts[p]) for p in priors}
+            if self.prior != "mixture":
+                return x[self.prior]
+            return jnp.where(uniform_start(t), x["uniform"], x["mask"])
+
+        return start, xt
 
     @property
     def seq_len(self):
@@ -266,7 +312,8 @@ class RDLM(_Model):
         return self.symbols
 
     def config(self):
-        return {**super().config(), "prior": self.prior, "base": self.base,
+        mixture = {"step_thr": self.step_thr} if self.prior == "mixture" else {}
+        return {**super().config(), "prior": self.prior, **mixture, "base": self.base,
                 "beta0": self.schedule.beta0, "beta1": self.schedule.beta1, "window": list(self.window),
                 "loss": self.loss, "table_particles": self.table_particles,
                 "table_steps": self.table_steps, "rho": self.rho}
@@ -296,8 +343,8 @@ class RDLM(_Model):
         return _mixture_log(x, p - jax.nn.one_hot(tok, self.dim))  # linear in the weights
 
     def _loss_fn(self):
-        arrays = _tables_arrays(self.tables)
-        x0, c0, sp = self.x0, jnp.float32(self.tables.c0), schedule_params(self.schedule)
+        _, sample_xt = self._paths()
+        sp = schedule_params(self.schedule)
 
         def loss(params, tok, key):
             k1, k2 = jax.random.split(key)
@@ -307,7 +354,7 @@ class RDLM(_Model):
                 weight = Z / self._weight(t)
             else:
                 t, weight = u * T_MAX_TRAIN, jnp.ones_like(u)
-            x = _sample_xt(k2, tok, t[:, None], arrays, x0, c0)
+            x = sample_xt(k2, tok, t)
             if self.loss == "mse":
                 r = self._drift_residual(params, x, t, tok)
                 g = gamma_t(t, sp)
@@ -357,15 +404,15 @@ class RDLM(_Model):
         with x_t from the exact GRW bridge (``xt="simulate"``) or the radial approximation."""
         xt = check_choice("xt", xt, ("simulate", "approx"))
         sim_steps = check_int("sim_steps", sim_steps, low=1)
-        arrays, c0 = _tables_arrays(self.tables), jnp.float32(self.tables.c0)
+        start, sample_xt = self._paths()
         sp = schedule_params(self.schedule)
 
         def integrand(params, tok, t, key):
             if xt == "simulate":
-                x = _bridge_endpoint(key, self.x0, jax.nn.one_hot(tok, self.dim), t, sim_steps,
+                x = _bridge_endpoint(key, start(t), jax.nn.one_hot(tok, self.dim), t, sim_steps,
                                      sp)
             else:
-                x = _sample_xt(key, tok, t[:, None], arrays, self.x0, c0)
+                x = sample_xt(key, tok, t)
             r = self._drift_residual(params, x, t, tok)
             return 0.5 * gamma_t(t, sp) ** 2 / beta_t(t, sp) * jnp.sum(r**2, axis=(-1, -2))
 

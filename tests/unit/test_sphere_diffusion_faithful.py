@@ -1,0 +1,80 @@
+"""Tests of the revision of theorybook.sphere_diffusion (issue 20): the mixture path, visibility
+above chance, seeds, and stored bounds recomputed from the weights."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from theorybook import sphere_diffusion as sd
+
+TINY = dict(width=16, layers=1, heads=2, table_particles=512, table_steps=200)
+
+
+@pytest.fixture(scope="module")
+def markov():
+    return sd.corpus("markov", vocab=6, length=8, n_markov=2000)
+
+
+# ---------------------------------------------------------------- the mixture path
+def test_start_rule_is_the_repository_step():
+    t = np.array([0.0, 0.2, 0.349, 0.35, 0.6, 1.0])
+    np.testing.assert_array_equal(sd.start_rule(t), [1, 1, 1, 0, 0, 0])
+    np.testing.assert_array_equal(sd.start_rule(t, 0.0), 0)            # pure mask path
+    np.testing.assert_array_equal(sd.start_rule(t[:-1], 1.0), 1)       # pure uniform path
+    with pytest.raises(ValueError, match="step_thr"):
+        sd.start_rule(t, 1.5)
+    with pytest.raises(ValueError, match="t must"):
+        sd.start_rule(1.5)
+
+
+def test_mixture_start_point_and_xt_law_per_t():
+    """Each example's bridge starts at u for t < 0.35 and at e_m after; x_t is then the uniform
+    model's x_t or the mask model's, drawn with the same key (so equal to float precision)."""
+    mix, mask, unif = (sd.RDLM(6, 8, prior=p, **TINY) for p in ("mixture", "mask", "uniform"))
+    t = jnp.array([0.05, 0.3, 0.34, 0.36, 0.5, 0.9])
+    start, xt = mix._paths()
+    s = np.asarray(start(t))[:, 0]
+    np.testing.assert_allclose(s[:3], np.broadcast_to(sd.prior_point("uniform", 7), (3, 7)))
+    np.testing.assert_allclose(s[3:], np.broadcast_to(sd.prior_point("mask", 7), (3, 7)))
+    tok = jnp.asarray(np.random.default_rng(0).integers(0, 6, (6, 8)))
+    key = jax.random.key(3)
+    x = np.asarray(xt(key, tok, t))
+    np.testing.assert_allclose(x[:3], np.asarray(unif._paths()[1](key, tok, t))[:3], atol=1e-6)
+    np.testing.assert_allclose(x[3:], np.asarray(mask._paths()[1](key, tok, t))[3:], atol=1e-6)
+    # Sampler: starts at the point of t = 0, u (the repository's prior_sample at t = 0).
+    np.testing.assert_allclose(mix.x0, sd.prior_point("uniform", 7), atol=1e-7)
+    assert mix.config()["step_thr"] == 0.35 and "step_thr" not in mask.config()
+    with pytest.raises(ValueError, match="tables_of"):
+        mix.tables
+
+
+@pytest.mark.parametrize("thr,pure", [(0.0, "mask"), (1.0, "uniform")])
+def test_mixture_bound_and_loss_reduce_to_the_pure_paths(thr, pure, markov):
+    """At threshold 0 (1) the mixture is the mask (uniform) path: same loss, same bound, same
+    samples for the same parameters and keys."""
+    mix = sd.RDLM(6, 8, prior="mixture", step_thr=thr, **TINY)
+    ref = sd.RDLM(6, 8, prior=pure, **TINY)
+    params = mix.init(0)
+    ref.params = params
+    tok, key = jnp.asarray(markov.train[:16]), jax.random.key(1)
+    np.testing.assert_allclose(float(mix._loss_fn()(params, tok, key)),
+                               float(ref._loss_fn()(params, tok, key)), rtol=1e-5)
+    for xt in ("simulate", "approx"):
+        a = mix.bpc(markov.valid[:16], xt=xt, sim_steps=10)
+        b = ref.bpc(markov.valid[:16], xt=xt, sim_steps=10)
+        np.testing.assert_allclose(a.value, b.value, rtol=1e-5)
+    np.testing.assert_array_equal(mix.sample(4, steps=8), ref.sample(4, steps=8))
+
+
+def test_mixture_bound_switches_bridges_at_the_threshold(markov):
+    """The mixture's NELBO profile is the uniform path's below the threshold and the mask
+    path's above it (same parameters and keys)."""
+    models = {p: sd.RDLM(6, 8, prior=p, **TINY) for p in ("mixture", "mask", "uniform")}
+    params = models["mixture"].init(0)
+    for m in models.values():
+        m.params = params
+    ts = [0.1, 0.3, 0.4, 0.7]
+    prof = {p: m.nelbo_profile(markov.valid[:16], ts) for p, m in models.items()}
+    np.testing.assert_allclose(prof["mixture"][:2], prof["uniform"][:2], rtol=1e-5)
+    np.testing.assert_allclose(prof["mixture"][2:], prof["mask"][2:], rtol=1e-5)
