@@ -60,10 +60,8 @@ def test_mixture_bound_and_loss_reduce_to_the_pure_paths(thr, pure, markov):
     tok, key = jnp.asarray(markov.train[:16]), jax.random.key(1)
     np.testing.assert_allclose(float(mix._loss_fn()(params, tok, key)),
                                float(ref._loss_fn()(params, tok, key)), rtol=1e-5)
-    for xt in ("simulate", "approx"):
-        a = mix.bpc(markov.valid[:16], xt=xt, sim_steps=10)
-        b = ref.bpc(markov.valid[:16], xt=xt, sim_steps=10)
-        np.testing.assert_allclose(a.value, b.value, rtol=1e-5)
+    a, b = (m.bpc(markov.valid[:16], sim_steps=10) for m in (mix, ref))
+    np.testing.assert_allclose(a.value, b.value, rtol=1e-5)
     np.testing.assert_array_equal(mix.sample(4, steps=8), ref.sample(4, steps=8))
 
 
@@ -78,3 +76,71 @@ def test_mixture_bound_switches_bridges_at_the_threshold(markov):
     prof = {p: m.nelbo_profile(markov.valid[:16], ts) for p, m in models.items()}
     np.testing.assert_allclose(prof["mixture"][:2], prof["uniform"][:2], rtol=1e-5)
     np.testing.assert_allclose(prof["mixture"][2:], prof["mask"][2:], rtol=1e-5)
+
+
+def test_sampler_states_are_on_the_sphere_and_end_in_the_sample():
+    m = sd.RDLM(6, 8, prior="mixture", **TINY)
+    m.init(0)
+    xs = m.sampler_states(3, steps=8, every=2, seed=4)
+    assert xs.shape == (5, 3, 8, 7)
+    np.testing.assert_allclose(np.linalg.norm(xs, axis=-1), 1, atol=1e-5)
+    np.testing.assert_allclose(xs[0], np.broadcast_to(sd.prior_point("uniform", 7), (3, 8, 7)), atol=1e-6)
+    np.testing.assert_array_equal(np.argmax(xs[-1][..., :6], -1), m.sample(3, steps=8, seed=4))
+    from_mask = m.sampler_states(3, steps=8, every=4, start="mask")
+    assert from_mask.shape[0] == 3
+    np.testing.assert_allclose(from_mask[0], np.broadcast_to(sd.prior_point("mask", 7), (3, 8, 7)))
+    with pytest.raises(ValueError, match="every"):
+        m.sampler_states(3, steps=8, every=3)
+    with pytest.raises(ValueError, match="start"):
+        m.sample(3, start="zero")
+
+
+def test_start_check_separates_the_mixture_from_a_pure_path(markov):
+    """Pitfall 2 as a test: for the mixture, the training states after the threshold start at
+    e_m (mask coordinate near 1 early on), the sampler's from u (near 1/√d); for the pure mask
+    path both start at e_m. Untrained network, so only the early times are compared (t ≤ 0.5,
+    where β is small and the drift weak: the states stay near their start)."""
+    for prior, gap in (("mixture", True), ("mask", False)):
+        m = sd.RDLM(6, 8, prior=prior, **TINY)
+        m.init(0)
+        c = sd.start_check(m, markov.valid, n=16, steps=8, records=4)
+        early = c.t[1:3]
+        assert np.all(np.isfinite(c.sampler)) and early[0] < 0.35 < early[1]
+        diff = np.abs(c.training - c.sampler)[2]   # t = 0.5: mask start in training for the mixture
+        assert (diff > 0.5) if gap else (diff < 0.1)
+
+
+# ---------------------------------------------------------------- visibility above chance
+def test_above_chance_closed_forms():
+    np.testing.assert_allclose(sd.above_chance([0.0, 1 / 3, 0.5, 1.0], 3), [-0.5, 0, 0.25, 1])
+    np.testing.assert_allclose(sd.above_chance(0.5, 2), 0.0)          # one binary digit, a coin
+    with pytest.raises(ValueError, match="choices"):
+        sd.above_chance(0.5, 1)
+    with pytest.raises(ValueError, match="p must"):
+        sd.above_chance(1.5, 3)
+
+
+# ---------------------------------------------------------------- seeds and stored bounds
+def test_seed_bpc_reads_every_stored_seed():
+    for name in sd.SEED_FAMILIES:
+        r = sd.seed_bpc(name)
+        assert r.seeds[0] == 0 and len(set(r.seeds)) == len(r.seeds)
+        assert r.mean == pytest.approx(np.mean(r.values))
+        if len(r.values) > 1:
+            assert r.se == pytest.approx(np.std(r.values, ddof=1) / np.sqrt(len(r.values)))
+    with pytest.raises(ValueError, match="name"):
+        sd.seed_bpc("GPT")
+
+
+@pytest.mark.parametrize("name", ["RDLM", "RDLM, mixture", "MDLM", "autoregressive"])
+def test_stored_bound_is_recomputed_from_the_weights(name):
+    """The validation bound stored in config.json (first 512 validation sequences) is recomputed
+    from the stored weights on the first 64 sequences with independent time draws (seed 7):
+    agreement within 3 s.e. of the difference (both s.e. combined; the subset's dominates).
+    Wrong weights or a changed estimator would move the bound by far more (untrained: ≈ 4.7+)."""
+    model = sd.load_checkpoints([name])[name]
+    stored, stored_se = model.extra["valid_bpc"]
+    valid = sd.corpus(model.extra["corpus"], length=model.length).valid[:64]
+    kw = {"sim_steps": 100} if model.kind == "rdlm" else {}
+    b = model.bpc(valid, seed=7, **kw)
+    assert abs(b.value - stored) < 3 * np.hypot(b.se, stored_se), (b, stored, stored_se)

@@ -29,7 +29,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from ..common import check_choice, check_int, check_number
+from ..common import check_choice, check_int, check_number, mean_se
 from ._backbone import count_params, forward, init_backbone
 from ._bridge import (PRIORS, RHO_FORMULAS, STEP_THR, T_MAX_SAMPLE, _bridge_endpoint, _exp,
                       _mixture_log, _sample_xt, _tables_arrays, prior_point, radial_tables)
@@ -366,27 +366,44 @@ class RDLM(_Model):
 
         return loss
 
-    def sample(self, n: int, *, steps: int = 64, seed: int = 0) -> np.ndarray:
+    def sample(self, n: int, *, steps: int = 64, seed: int = 0, start: str | None = None) -> np.ndarray:
         r"""Draw ``n`` sequences by the geodesic random walk (repository ``EulerMaruyamaPredictor``, "grw").
 
         .. math:: x \leftarrow \exp_x\big(\eta_\theta(x, t)\,\Delta t + \sqrt{\beta(t)\Delta t}\,z\big),
                   \quad t_i = i\,(1-10^{-5})/S,
 
-        from the prior point; tokens are argmax over the V symbol coordinates (digits decoded
-        back to tokens with splitting). Returns int32 [n, length].
+        from the prior point of t = 0 (the mixture path's is u, as the repository's
+        ``prior_sample`` at t = 0), or from ``start`` ("mask" or "uniform") if given; tokens are
+        argmax over the V symbol coordinates (digits decoded back to tokens with splitting).
+        Returns int32 [n, length].
         """
-        self._need_params()
-        n, steps = check_int("n", n, low=1), check_int("steps", steps, low=1)
-        x = self._grw(self.params, jax.random.key(seed), n, jnp.int32(steps))
+        x = self.sampler_states(n, steps=steps, seed=seed, start=start)[-1]
         tok = np.asarray(jnp.argmax(x[..., : self.symbols], axis=-1))
         return tok.astype(np.int32) if self.base is None else from_digits(tok, self.base, self.vocab)
 
-    @partial(jax.jit, static_argnums=(0, 3))
-    def _grw(self, params, key, n, steps):
-        # ``steps`` is traced (a while loop), so changing it does not recompile the sampler.
+    def sampler_states(self, n: int, *, steps: int = 64, seed: int = 0, start: str | None = None,
+                       every: int | None = None) -> np.ndarray:
+        """The states of :meth:`sample`'s geodesic random walk at t_i = i·(1 − 1e-5)/steps for
+        i = 0, every, 2·every, ..., steps (``every`` = steps by default: the last state only).
+        Returns float32 [R, n, L', d] (L' = L·m with splitting)."""
+        self._need_params()
+        n, steps = check_int("n", n, low=1), check_int("steps", steps, low=1)
+        every = steps if every is None else check_int("every", every, low=1)
+        if steps % every:
+            raise ValueError(f"every = {every} must divide steps = {steps}")
+        x0 = self.x0 if start is None else jnp.asarray(
+            prior_point(check_choice("start", start, PRIORS), self.dim), jnp.float32)
+        records = 1 if every == steps else steps // every + 1
+        return np.asarray(self._grw(self.params, jax.random.key(seed), x0, n, jnp.int32(steps),
+                                    jnp.int32(every), records))
+
+    @partial(jax.jit, static_argnums=(0, 4, 7))
+    def _grw(self, params, key, x0, n, steps, every, records):
+        # ``steps`` and ``every`` are traced (while loops), so a new step count does not recompile
+        # the sampler; ``records`` states are kept: every ``every`` steps, or (1) the last one.
         sp = schedule_params(self.schedule)
         dt = T_MAX_SAMPLE / steps
-        x = jnp.broadcast_to(self.x0, (n, self.seq_len, self.dim))
+        x = jnp.broadcast_to(x0, (n, self.seq_len, self.dim))
 
         def step(i, x):
             t = i * dt
@@ -397,7 +414,23 @@ class RDLM(_Model):
             z = jax.random.normal(jax.random.fold_in(key, i), x.shape)
             return _exp(x, drift * dt + jnp.sqrt(beta_t(t, sp) * dt) * z)
 
-        return jax.lax.fori_loop(0, steps, step, x)
+        def chunk(j, carry):
+            x, buf = carry
+            x = jax.lax.fori_loop(j * every, (j + 1) * every, step, x)
+            return x, buf.at[jnp.minimum(j + 1, records - 1)].set(x)
+
+        buf = jnp.zeros((records, *x.shape), x.dtype).at[0].set(x)
+        x, buf = jax.lax.fori_loop(0, steps // every, chunk, (x, buf))
+        return buf.at[-1].set(x)
+
+    def training_states(self, tokens, t, *, seed: int = 0) -> np.ndarray:
+        """x_t as the training loss draws it (radial approximation of the bridge that starts at
+        the start point of time t, :func:`start_rule` for the mixture), for every sequence of
+        ``tokens`` [B, L] at the time ``t`` (a number in [0, 1]). Returns float32 [B, L', d]."""
+        t = check_number("t", t, low=0.0, high=1.0)
+        tok = jnp.asarray(self._encode(self._tokens(tokens)))
+        _, xt = self._paths()
+        return np.asarray(xt(jax.random.key(seed), tok, jnp.full((tok.shape[0],), t, jnp.float32)))
 
     def _nelbo_integrand(self, xt, sim_steps):
         """(params, digits [B, L'], t [B], key) → the NELBO integrand of each sequence at its t (nats),
@@ -457,6 +490,43 @@ class RDLM(_Model):
         key = jax.random.key(seed)
         return np.array([float(integrand(self.params, digits, float(t), jax.random.fold_in(key, i)))
                          for i, t in enumerate(ts)]) / (self.length * LN2)
+
+
+class StartCheck(NamedTuple):
+    """Mean mask coordinate ⟨x, e_m⟩ at times ``t`` [R]: along the sampler's paths (``sampler``,
+    started as :meth:`RDLM.sample` starts) and in the states the training loss draws
+    (``training``), each with its s.e. over sequences (``*_se``)."""
+
+    t: np.ndarray
+    sampler: np.ndarray
+    sampler_se: np.ndarray
+    training: np.ndarray
+    training_se: np.ndarray
+
+
+def start_check(model: RDLM, tokens, *, n: int = 32, steps: int = 64, records: int = 16,
+                seed: int = 0, start: str | None = None) -> StartCheck:
+    """Does the sampler visit the states the network was trained on? (brief, pitfall 2.)
+
+    With the mixture path the loss trains on bridges from u for t < step_thr and from e_m after;
+    the sampler starts at u and never sees a mask start. The mask coordinate tells the two apart
+    (it starts at 1 from e_m, at 1/√d from u). Compares its mean along ``n`` sampler paths
+    (``steps`` GRW steps, ``records`` + 1 times) with its mean in the training states of the
+    first ``n`` sequences of ``tokens`` at the same times.
+    """
+    records = check_int("records", records, low=1)
+    steps = check_int("steps", steps, low=records)
+    if steps % records:
+        raise ValueError(f"records = {records} must divide steps = {steps}")
+    xs = model.sampler_states(n, steps=steps, seed=seed, start=start, every=steps // records)
+    t = np.linspace(0.0, T_MAX_SAMPLE, records + 1)
+    tokens = np.asarray(tokens)[:n]
+    seq_mean = lambda x: x[..., -1].mean(axis=-1)   # noqa: E731 (mask coordinate, mean over positions)
+    samp = np.stack([seq_mean(x) for x in xs])
+    train = np.stack([seq_mean(model.training_states(tokens, float(ti), seed=seed + i + 1))
+                      for i, ti in enumerate(t)])
+    se = lambda a: a.std(axis=1, ddof=1) / np.sqrt(a.shape[1])   # noqa: E731
+    return StartCheck(t, samp.mean(axis=1), se(samp), train.mean(axis=1), se(train))
 
 
 def _stratified_nelbo(integrand, draws, time_of):
@@ -620,12 +690,46 @@ MODELS = {"rdlm": RDLM, "mdlm": MaskedDiffusion, "ar": Autoregressive}
 CHECKPOINTS = {
     "RDLM": "rdlm_pydoc",
     "RDLM, t uniform": "rdlm_ce_pydoc",
+    "RDLM, MSE": "rdlm_mse_pydoc",
     "RDLM, uniform prior": "rdlm_uniform_pydoc",
+    "RDLM, mixture": "rdlm_mixture_pydoc",
     "RDLM, base 3": "rdlm_base3_pydoc",
     "RDLM, base 3, t uniform": "rdlm_base3_ce_pydoc",
     "MDLM": "mdlm_pydoc",
     "autoregressive": "ar_pydoc",
 }
+
+
+# The seed study (3 training seeds each): display name → folder of seed 0; seed s > 0 is in
+# ``<folder>_seed<s>`` (config.json with the validation bound and log.csv, no weights).
+SEED_FAMILIES = ("RDLM", "RDLM, t uniform", "RDLM, MSE", "RDLM, uniform prior", "RDLM, mixture",
+                 "MDLM", "autoregressive")
+
+
+class SeedBPC(NamedTuple):
+    """Validation bounds of one model trained with several seeds: ``mean`` ± ``se`` over the
+    seeds (s.e. of the mean, nan for one seed), and each seed's ``values`` (BPC) and ``seeds``."""
+
+    mean: float
+    se: float
+    values: tuple
+    seeds: tuple
+
+
+def seed_bpc(name: str) -> SeedBPC:
+    """The stored validation bounds of every training seed of the checkpoint ``name`` (a display
+    name of :data:`CHECKPOINTS`), as mean ± s.e. over seeds (``common.mean_se``).
+
+    Raises: ValueError for a name not in :data:`CHECKPOINTS`.
+    """
+    folder = Path(__file__).with_name("checkpoints") / CHECKPOINTS[check_choice("name", name, CHECKPOINTS)]
+    runs = [folder] + sorted(folder.parent.glob(folder.name + "_seed*"))
+    cfgs = [json.loads((p / "config.json").read_text()) for p in runs if (p / "config.json").exists()]
+    if not cfgs:
+        raise ValueError(f"name {name!r}: no stored run in {folder}")
+    values = tuple(float(c["valid_bpc"][0]) for c in cfgs)
+    mean, se = mean_se(values)
+    return SeedBPC(float(mean), float(se), values, tuple(int(c["train"]["seed"]) for c in cfgs))
 
 
 def load_checkpoints(names=None) -> dict:
