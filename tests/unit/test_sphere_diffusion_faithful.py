@@ -6,7 +6,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from conftest import assert_figure_finite
 from theorybook import sphere_diffusion as sd
+from theorybook.sphere_diffusion import plots
 
 TINY = dict(width=16, layers=1, heads=2, table_particles=512, table_steps=200)
 
@@ -144,3 +146,45 @@ def test_stored_bound_is_recomputed_from_the_weights(name):
     kw = {"sim_steps": 100} if model.kind == "rdlm" else {}
     b = model.bpc(valid, seed=7, **kw)
     assert abs(b.value - stored) < 3 * np.hypot(b.se, stored_se), (b, stored, stored_se)
+
+
+def test_crossing_time_interpolates_the_first_crossing():
+    t = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    assert sd.crossing_time(t, [-0.5, 0.2, 0.6, 0.4, 0.9]) == pytest.approx(0.25 + 0.25 * 0.75)
+    assert np.isnan(sd.crossing_time(t, np.zeros(5)))
+    assert sd.crossing_time(t, np.ones(5)) == 0.0
+    with pytest.raises(ValueError, match="same length"):
+        sd.crossing_time(t, [0, 1])
+
+
+def test_chance_correction_moves_the_half_time_of_a_small_sphere_later():
+    """At d = 4 a third of the guesses are right: the raw reveal probability crosses 1/2 much
+    earlier than the visibility above chance (the issue's 0.14 against about 0.30)."""
+    cmp = sd.compare_bridge(4, "mask", n=600, steps=200, records=20, particles=1024, table_steps=200)
+    raw = sd.crossing_time(cmp.t[1:], cmp.exact_reveal[1:])
+    corrected = sd.crossing_time(cmp.t, cmp.exact_visible)
+    assert corrected > raw + 0.05
+
+
+# ---------------------------------------------------------------- slider frames
+@pytest.mark.parametrize("step_thr", plots.MIXTURE_GRID["step_thr"])
+def test_mixture_frame_grid(step_thr):
+    """Every threshold of the slider: finite curves; the shaded gap is empty at threshold 0
+    (mask path, consistent) and not before the threshold."""
+    t, mask = plots._mask_coordinate("mask", particles=256, table_steps=100)
+    _, unif = plots._mask_coordinate("uniform", particles=256, table_steps=100)
+    assert mask[0] == pytest.approx(1.0) and unif[0] == pytest.approx(1 / np.sqrt(28))
+    assert abs(mask[-1]) < 1e-9 and abs(unif[-1]) < 1e-9
+    assert_figure_finite(plots.mixture_frame(step_thr=step_thr, particles=256, table_steps=100))
+
+
+@pytest.mark.parametrize("left", plots.WINDOW_GRID["left"])
+@pytest.mark.parametrize("right", plots.WINDOW_GRID["right"])
+def test_window_frame_grid(left, right):
+    ts = np.linspace(0.02, 0.98, 9)
+    assert_figure_finite(plots.window_frame(left=left, right=right, ts=ts, profile=np.exp(-ts)))
+
+
+@pytest.mark.parametrize("dim", plots.RHO_GRID["dim"])
+def test_rho_frame_grid(dim):
+    assert_figure_finite(plots.rho_frame(dim=dim, n=100, steps=40, particles=256, table_steps=100))
