@@ -73,6 +73,22 @@ class _Model:
         self.log: TrainLog | None = None
         self.train_config: dict = {}
 
+    # ---- compiled samplers are shared between models of the same shape ----
+    # The jitted methods take ``self`` as a static argument and read from it only the network's
+    # shape (and RDLM's schedule); parameters and start points are traced arguments. Hashing
+    # by that shape lets models that differ only in training (loss, prior, seed) share one
+    # compiled sampler instead of compiling one each.
+    def _static_key(self):
+        return (type(self), self.vocab, self.length, self.seq_len, self.d_in, self.d_out,
+                self.width, self.layers, self.heads, getattr(self, "schedule", None),
+                getattr(self, "dim", None))
+
+    def __hash__(self):
+        return hash(self._static_key())
+
+    def __eq__(self, other):
+        return isinstance(other, _Model) and self._static_key() == other._static_key()
+
     # ---- sizes of the network (overridden by RDLM with splitting) ----
     @property
     def seq_len(self) -> int:
@@ -622,23 +638,23 @@ class MaskedDiffusion(_Model):
         probability (t − s)/t, drawn from p_θ(· | z_t). Returns int32 [n, length]."""
         self._need_params()
         n, steps = check_int("n", n, low=1), check_int("steps", steps, low=1)
-        return np.asarray(self._ancestral(self.params, jax.random.key(seed), n, steps)).astype(np.int32)
+        return np.asarray(self._ancestral(self.params, jax.random.key(seed), n,
+                                          jnp.int32(steps))).astype(np.int32)
 
-    @partial(jax.jit, static_argnums=(0, 3, 4))
+    @partial(jax.jit, static_argnums=(0, 3))
     def _ancestral(self, params, key, n, steps):
-        ts = jnp.linspace(1.0, 0.0, steps + 1)
+        # ``steps`` is traced (a while loop): a new step count does not recompile the sampler.
         z = jnp.full((n, self.length), self.vocab)
 
-        def step(z, i):
-            t, s = ts[i], ts[i + 1]
+        def step(i, z):
+            t, s = 1.0 - i / steps, 1.0 - (i + 1) / steps
             k1, k2 = jax.random.split(jax.random.fold_in(key, i))
             logits = self._net(params, jax.nn.one_hot(z, self.vocab + 1), jnp.full((n,), t))
             draw = jax.random.categorical(k1, logits)
             reveal = (z == self.vocab) & (jax.random.uniform(k2, z.shape) < (t - s) / t)
-            return jnp.where(reveal, draw, z), None
+            return jnp.where(reveal, draw, z)
 
-        z, _ = jax.lax.scan(step, z, jnp.arange(steps))
-        return z
+        return jax.lax.fori_loop(0, steps, step, z)
 
 
 class Autoregressive(_Model):

@@ -213,7 +213,7 @@ def steps_frame(models: dict, data, *, steps, n=32, seed=1):
     (``ngram_distance``; the grey lines: real training text of the same size, the noise floor),
     and the first three samples of each model side by side."""
     fig, (ax, axt) = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw=dict(width_ratios=[1, 1.2]))
-    floor = data.train[:n]
+    floor = data.train[np.linspace(0, len(data.train) - 1, n).astype(int)]
     width = 0.8 / len(models)
     lines = []
     for i, (name, model) in enumerate(models.items()):
@@ -279,15 +279,21 @@ def rho_frame(*, dim, **sizes):
 WINDOW_GRID = dict(left=[0.1, 0.2, 0.3, 0.4], right=[0.5, 0.6, 0.75, 0.9])
 
 
+def window_share(ts, profile, left, right):
+    """Share of the area under a NELBO profile (values at ``ts``, linearly interpolated) that
+    lies in the window (left, right)."""
+    ts, profile = np.asarray(ts, dtype=float), np.asarray(profile, dtype=float)
+    fine = np.linspace(ts[0], ts[-1], 400)
+    prof = np.interp(fine, ts, profile)
+    inside = (fine > left) & (fine < right)
+    return float(np.trapezoid(np.where(inside, prof, 0), fine) / np.trapezoid(prof, fine))
+
+
 def window_frame(*, left, right, ts, profile, eps=1e-4):
     """The loss window (left, right): the density w(t)/Z of the training times against a
     model's NELBO integrand ``profile`` at ``ts`` (bits per character per unit t), with the
     share of the bound inside the window and the share of draws that land there."""
-    ts, profile = np.asarray(ts), np.asarray(profile)
-    fine = np.linspace(ts[0], ts[-1], 400)
-    prof = np.interp(fine, ts, profile)
-    inside = (fine > left) & (fine < right)
-    share_bound = np.trapezoid(np.where(inside, prof, 0), fine) / np.trapezoid(prof, fine)
+    share_bound = window_share(ts, profile, left, right)
     Z = eps * left + (right - left) + eps * (1 - right)
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     ax.plot(ts, profile, c="C0", marker=".", label="NELBO integrand (RDLM)")
