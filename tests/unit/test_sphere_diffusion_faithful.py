@@ -28,6 +28,10 @@ def test_start_rule_is_the_repository_step():
         sd.start_rule(t, 1.5)
     with pytest.raises(ValueError, match="t must"):
         sd.start_rule(1.5)
+    with pytest.raises(ValueError, match="step_thr"):
+        sd.RDLM(6, 8, prior="mixture", step_thr=-0.1)
+    with pytest.raises(ValueError, match="prior"):
+        sd.RDLM(6, 8, prior="mix")
 
 
 def test_mixture_start_point_and_xt_law_per_t():
