@@ -225,12 +225,13 @@ def test_exact_rho_beats_repo_rho_at_small_dimension():
 
 
 def test_token_revealed_later_and_sharper_in_high_dimension():
-    """Claim (§3.4, v2): the token becomes visible late and abruptly as d grows (d = 4 vs 64)."""
+    """Claim (§3.4, v2): the token becomes visible late and abruptly as d grows (d = 4 vs 64),
+    measured above chance (at d = 4 a guess is right a third of the time): the time at which
+    the visibility above chance reaches 1/2 moves later, and its rise from 0.3 to 0.9 is shorter."""
     t_half, width = [], []
     for d in (4, 64):
         cmp = sd.compare_bridge(d, "mask", n=600, steps=200, records=20, particles=1024, table_steps=200)
-        r = cmp.exact_reveal
-        crossing = lambda level: np.interp(level, r[1:], cmp.t[1:])  # noqa: E731 (r is increasing in t)
+        crossing = lambda level: sd.crossing_time(cmp.t, cmp.exact_visible, level)  # noqa: E731
         t_half.append(crossing(0.5))
         width.append(crossing(0.9) - crossing(0.3))
     assert t_half[1] > t_half[0] + 0.05 and width[1] < width[0]
@@ -525,7 +526,7 @@ def test_plots_return_figures(tables8):
     import matplotlib.pyplot as plt
 
     paths = sd.simulate_bridge(0, "mask", steps=40, n=4, key=0, dim=3, record_every=10)
-    cmp = sd.BridgeComparison(*(np.linspace(0, 1, 3) for _ in range(7)), n=10)
+    cmp = sd.BridgeComparison(*(np.linspace(0, 1, 3) for _ in range(7)), n=10, dim=4)
     figs = [plots.plot_sphere_paths(paths, t_max=0.5), plots.plot_prop31(), plots.plot_tables(list(tables8.values())),
             plots.plot_comparison(cmp), plots.plot_reveal({4: cmp}),
             plots.plot_losses({"a": sd.TrainLog(np.arange(1, 101), np.linspace(2, 1, 100))}),
@@ -539,6 +540,9 @@ def test_plots_return_figures(tables8):
     text = sd.corpus("pydoc", length=8)
     ar = sd.Autoregressive(27, 8, **TINY)
     ar.init(0)
-    figs.append(plots.steps_frame(ar, text, steps=plots.STEPS_GRID["steps"][0], n=4))
+    figs.append(plots.steps_frame({"AR": ar}, text, steps=plots.STEPS_GRID["steps"][0], n=4))
+    figs.append(plots.plot_seed_bpc({"a": sd.SeedBPC(2.0, 0.1, (1.9, 2.1), (0, 1)),
+                                     "b": sd.SeedBPC(3.0, float("nan"), (3.0,), (0,))}))
+    figs.append(plots.plot_start_check(sd.StartCheck(*(np.linspace(0, 1, 3) for _ in range(5)))))
     assert all(isinstance(f, plt.Figure) for f in figs)
     plt.close("all")

@@ -11,28 +11,34 @@ Public API (issue #5):
   (and :func:`geodesic`, :func:`prior_point`, :func:`discrete_marginal` for Prop. 3.1);
 - :class:`GeometricSchedule` with ``.beta(t)`` and ``.gamma(t)``;
 - :func:`simulate_bridge` (exact GRW bridge), :func:`bridge_drift`, :func:`radial_tables`, :func:`sample_xt`,
-  :func:`compare_bridge`, :func:`reveal_probability`, :func:`solve_rho`, :func:`rho_equation`;
+  :func:`compare_bridge`, :func:`reveal_probability`, :func:`above_chance`, :func:`crossing_time`, :func:`solve_rho`,
+  :func:`rho_equation`, :func:`start_rule` (the mixture path's start) and :func:`start_check`;
 - :func:`corpus` (``"pydoc"``, ``"markov"``), :func:`base_digits`, :func:`from_digits`, :func:`ngram_distance`;
 - models :class:`RDLM`, :class:`MaskedDiffusion`, :class:`Autoregressive` with ``train``,
   ``sample``, ``bpc``, ``save``; :func:`load_model` for checkpoints, :data:`CHECKPOINTS` (the
-  shipped ones by display name) and :func:`load_checkpoints`.
+  shipped ones by display name) and :func:`load_checkpoints`; :func:`seed_bpc` (stored bounds
+  over training seeds, :data:`SEED_FAMILIES`).
 
 Training command for the stored checkpoints: ``python -m theorybook.sphere_diffusion.train``.
 """
 
-from ._bridge import (BridgeComparison, BridgePaths, RadialTables, bridge_drift, compare_bridge, radial_tables,
-                      reveal_probability, rho_equation, sample_xt, simulate_bridge, solve_rho)
+from ._bridge import (BridgeComparison, BridgePaths, RadialTables, above_chance, bridge_drift, compare_bridge,
+                      crossing_time,
+                      radial_tables, reveal_probability, rho_equation, sample_xt, simulate_bridge, solve_rho,
+                      start_rule)
 from ._data import Corpus, base_digits, corpus, from_digits, n_digits, ngram_distance
 from ._geometry import (discrete_marginal, geodesic, prior_point, sphere_exp, sphere_log, sqrt_map,
                         to_simplex, to_tangent)
-from ._models import (BPC, CHECKPOINTS, RDLM, Autoregressive, MaskedDiffusion, TrainLog,
-                      load_checkpoints, load_model)
+from ._models import (BPC, CHECKPOINTS, RDLM, SEED_FAMILIES, Autoregressive, MaskedDiffusion, SeedBPC,
+                      StartCheck, TrainLog, load_checkpoints, load_model, seed_bpc, start_check)
 from ._schedule import GeometricSchedule
 
 __all__ = [
-    "BPC", "CHECKPOINTS", "RDLM", "Autoregressive", "BridgeComparison", "BridgePaths", "Corpus", "GeometricSchedule",
+    "BPC", "CHECKPOINTS", "RDLM", "SEED_FAMILIES", "SeedBPC", "StartCheck", "above_chance", "crossing_time",
+    "seed_bpc",
+    "start_check", "Autoregressive", "BridgeComparison", "BridgePaths", "Corpus", "GeometricSchedule",
     "MaskedDiffusion", "RadialTables", "TrainLog", "base_digits", "bridge_drift", "compare_bridge", "corpus",
     "discrete_marginal", "from_digits", "geodesic", "load_checkpoints", "load_model", "n_digits", "ngram_distance", "prior_point",
     "radial_tables", "reveal_probability", "rho_equation", "sample_xt", "simulate_bridge", "solve_rho", "sphere_exp",
-    "sphere_log", "sqrt_map", "to_simplex", "to_tangent",
+    "sphere_log", "sqrt_map", "start_rule", "to_simplex", "to_tangent",
 ]

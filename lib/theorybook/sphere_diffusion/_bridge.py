@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import special
 
-from ..common import check_choice, check_int, check_number, jax_key
+from ..common import check_array, check_choice, check_int, check_number, jax_key
 from ._geometry import _exp, _log, prior_point
 from ._schedule import GeometricSchedule, beta_t, check_t, gamma_t, schedule_params
 
@@ -23,6 +23,7 @@ from ._schedule import GeometricSchedule, beta_t, check_t, gamma_t, schedule_par
 T_MAX_SAMPLE = 1.0 - 1e-5
 PRIORS = ("mask", "uniform")
 RHO_FORMULAS = ("exact", "repo")
+STEP_THR = 0.35   # the repository's text8 mixture threshold (LM1B: 0.38)
 
 
 def _as_key(key):
@@ -30,6 +31,54 @@ def _as_key(key):
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
         return jax_key(int(key))
     return key
+
+
+def above_chance(p, choices):
+    r"""Visibility above chance: :math:`(P - 1/k)/(1 - 1/k)` for a probability ``p`` of naming the
+    right one of ``k = choices`` options.
+
+    0 means "no better than a guess", 1 "always right"; negative values mean worse than a guess
+    (e.g. at a mask start, where ties count as not visible). A token of V symbols has k = V; all
+    m base-b digits of a token have k = b^m. Returns an array like ``p``.
+    Raises ValueError naming ``p`` or ``choices``.
+    """
+    p = check_array("p", p)
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError(f"p must lie in [0, 1], got {p!r}")
+    k = check_int("choices", choices, low=2)
+    return (p - 1.0 / k) / (1.0 - 1.0 / k)
+
+
+def crossing_time(t, values, level=0.5):
+    """The first time at which the curve ``values`` [R] on the times ``t`` [R] reaches ``level``,
+    linearly interpolated between the grid points around it (nan if it never does). Unlike
+    ``np.interp`` on the inverse, it needs no monotone curve (Monte Carlo curves are noisy)."""
+    t, v = np.asarray(t, dtype=float), np.asarray(values, dtype=float)
+    if t.shape != v.shape or t.ndim != 1:
+        raise ValueError(f"t and values must be 1-D of the same length, got {t.shape} and {v.shape}")
+    above = np.flatnonzero(v >= level)
+    if above.size == 0:
+        return float("nan")
+    i = above[0]
+    if i == 0:
+        return float(t[0])
+    return float(t[i - 1] + (level - v[i - 1]) * (t[i] - t[i - 1]) / (v[i] - v[i - 1]))
+
+
+def start_rule(t, step_thr=STEP_THR):
+    r"""Probability that the bridge of the mixture path starts at the barycentre u (repository
+    ``LogBridge_Mixture.mixture_prob``, type "step"): :math:`P(x_0 = u \mid t) = 1[t < \text{step\_thr}]`,
+    else the start is the mask vertex e_m.
+
+    Each training example draws its start from its own t, so the states seen at t < step_thr
+    come from bridges out of u and the states at t ≥ step_thr from bridges out of e_m. The
+    threshold 0 gives the pure mask path, 1 the pure uniform path (t < 1 always).
+    Returns an array of the shape of ``t`` (0.0 or 1.0). Raises ValueError naming ``t`` or
+    ``step_thr``.
+    """
+    check_t(t)
+    step_thr = check_number("step_thr", step_thr, low=0.0, high=1.0)
+    return (np.asarray(t, dtype=float) < step_thr).astype(float)
 
 
 # --------------------------------------------------------------------------------------------
@@ -370,7 +419,8 @@ def _token0_visible(x):
 class BridgeComparison(NamedTuple):
     """Statistics of ⟨X_t, e_k⟩ and P(argmax_{j<V} X_t^j = k) on a time grid, exact vs approximate.
 
-    Each statistic is [R]; ``*_se`` are Monte Carlo standard errors of the means.
+    Each statistic is [R]; ``n`` paths and draws; ``dim`` = d. ``exact_visible`` and
+    ``approx_visible`` are the reveal probabilities above chance (:func:`above_chance`, k = d − 1).
     """
 
     t: np.ndarray
@@ -381,6 +431,15 @@ class BridgeComparison(NamedTuple):
     approx_sd: np.ndarray
     approx_reveal: np.ndarray
     n: int
+    dim: int
+
+    @property
+    def exact_visible(self):
+        return above_chance(self.exact_reveal, self.dim - 1)
+
+    @property
+    def approx_visible(self):
+        return above_chance(self.approx_reveal, self.dim - 1)
 
 
 def compare_bridge(dim, prior="mask", *, n=2000, steps=500, records=25, schedule=GeometricSchedule(),
@@ -411,7 +470,7 @@ def compare_bridge(dim, prior="mask", *, n=2000, steps=500, records=25, schedule
 
     em, es, er = stats(paths.x)
     am, as_, ar = stats(xa)
-    return BridgeComparison(t, em, es, er, am, as_, ar, n)
+    return BridgeComparison(t, em, es, er, am, as_, ar, n, int(dim))
 
 
 @partial(jax.jit, static_argnames=("steps",))

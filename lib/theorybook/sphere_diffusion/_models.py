@@ -29,10 +29,10 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from ..common import check_choice, check_int, check_number
+from ..common import check_choice, check_int, check_number, mean_se
 from ._backbone import count_params, forward, init_backbone
-from ._bridge import (PRIORS, RHO_FORMULAS, T_MAX_SAMPLE, _bridge_endpoint, _exp, _mixture_log,
-                      _sample_xt, _tables_arrays, prior_point, radial_tables)
+from ._bridge import (PRIORS, RHO_FORMULAS, STEP_THR, T_MAX_SAMPLE, _bridge_endpoint, _exp,
+                      _mixture_log, _sample_xt, _tables_arrays, prior_point, radial_tables)
 from ._data import Corpus, base_digits, from_digits, n_digits
 from ._schedule import GeometricSchedule, beta_t, gamma_t, schedule_params
 
@@ -72,6 +72,22 @@ class _Model:
         self.params = None
         self.log: TrainLog | None = None
         self.train_config: dict = {}
+
+    # ---- compiled samplers are shared between models of the same shape ----
+    # The jitted methods take ``self`` as a static argument and read from it only the network's
+    # shape (and RDLM's schedule); parameters and start points are traced arguments. Hashing
+    # by that shape lets models that differ only in training (loss, prior, seed) share one
+    # compiled sampler instead of compiling one each.
+    def _static_key(self):
+        return (type(self), self.vocab, self.length, self.seq_len, self.d_in, self.d_out,
+                self.width, self.layers, self.heads, getattr(self, "schedule", None),
+                getattr(self, "dim", None))
+
+    def __hash__(self):
+        return hash(self._static_key())
+
+    def __eq__(self, other):
+        return isinstance(other, _Model) and self._static_key() == other._static_key()
 
     # ---- sizes of the network (overridden by RDLM with splitting) ----
     @property
@@ -175,14 +191,16 @@ class _Model:
             raise ValueError("the model has no parameters: call train(...) or load a checkpoint first")
 
     # ---- checkpoints ----
-    def save(self, path, extra: dict | None = None) -> Path:
-        """Write ``weights.npz``, ``config.json`` and ``log.csv`` into the folder ``path``."""
+    def save(self, path, extra: dict | None = None, *, weights: bool = True) -> Path:
+        """Write ``weights.npz`` (unless ``weights=False``), ``config.json`` and ``log.csv``
+        into the folder ``path``."""
         self._need_params()
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        flat = jax.tree_util.tree_flatten_with_path(self.params)[0]
-        np.savez_compressed(path / "weights.npz",
-                            **{jax.tree_util.keystr(k): np.asarray(v) for k, v in flat})
+        if weights:
+            flat = jax.tree_util.tree_flatten_with_path(self.params)[0]
+            np.savez_compressed(path / "weights.npz",
+                                **{jax.tree_util.keystr(k): np.asarray(v) for k, v in flat})
         cfg = {"config": self.config(), "train": self.train_config, **(extra or {})}
         (path / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")
         if self.log is not None:
@@ -209,7 +227,11 @@ class RDLM(_Model):
 
     Args:
         vocab, length: V and the sequence length L in characters.
-        prior: ``"mask"`` (start at e_m) or ``"uniform"`` (start at 1/√d).
+        prior: ``"mask"`` (start at e_m), ``"uniform"`` (start at 1/√d) or ``"mixture"``, the
+            paper's text8 path (repository ``LogBridge_Mixture`` with ``mix_type="step"``): a
+            bridge at time t starts at 1/√d if t < ``step_thr``, else at e_m (:func:`start_rule`),
+            in the training loss and the bound alike; the sampler starts at the point of t = 0.
+        step_thr: the mixture's threshold (repository text8: 0.35); used with ``"mixture"`` only.
         base: None, or b ≥ 2 for dimension splitting.
         schedule: :class:`GeometricSchedule` (β0 = 1e-3, β1 = 0.2).
         window: (left, right) of the importance weight.
@@ -221,11 +243,13 @@ class RDLM(_Model):
 
     kind = "rdlm"
 
-    def __init__(self, vocab=27, length=32, *, prior="mask", base=None, schedule=GeometricSchedule(),
+    def __init__(self, vocab=27, length=32, *, prior="mask", step_thr=STEP_THR, base=None,
+                 schedule=GeometricSchedule(),
                  window=(0.3, 0.6), loss="ce_is", table_particles=4096, table_steps=1000, rho="exact",
                  width=64, layers=2, heads=4):
         super().__init__(vocab, length, width=width, layers=layers, heads=heads)
-        prior = check_choice("prior", prior, PRIORS)
+        prior = check_choice("prior", prior, PRIORS + ("mixture",))
+        self.step_thr = check_number("step_thr", step_thr, low=0.0, high=1.0)
         if base is not None:
             base = check_int("base", base, low=2)
         schedule_params(schedule)   # raises for anything but a GeometricSchedule
@@ -241,17 +265,55 @@ class RDLM(_Model):
         self.digits = 1 if base is None else n_digits(self.vocab, base)
         self.symbols = self.vocab if base is None else base
         self.dim = self.symbols + 1
-        self.x0 = jnp.asarray(prior_point(prior, self.dim), jnp.float32)
+        # The sampler's start: the start point of t = 0 (the mixture's is u unless step_thr = 0).
+        self.x0 = jnp.asarray(prior_point(self._start_prior(0.0), self.dim), jnp.float32)
+
+    def _start_prior(self, t: float) -> str:
+        if self.prior != "mixture":
+            return self.prior
+        return "uniform" if t < self.step_thr else "mask"
 
     @property
     def tables(self):
-        """The radial tables of this model's sphere and prior, computed on first use and shared."""
-        key = (self.dim, self.prior, self.schedule, self.table_particles, self.table_steps, self.rho)
+        """The radial tables of this model's sphere and prior (:meth:`tables_of`; mixture: an error)."""
+        if self.prior == "mixture":
+            raise ValueError("prior = 'mixture' uses two tables: call tables_of('mask' or 'uniform')")
+        return self.tables_of(self.prior)
+
+    def tables_of(self, prior: str):
+        """The radial tables of this model's sphere for the start ``prior`` ("mask" or "uniform"),
+        computed on first use and shared between models."""
+        prior = check_choice("prior", prior, PRIORS)
+        key = (self.dim, prior, self.schedule, self.table_particles, self.table_steps, self.rho)
         if key not in _TABLE_CACHE:
-            _TABLE_CACHE[key] = radial_tables(self.dim, self.prior, schedule=self.schedule,
+            _TABLE_CACHE[key] = radial_tables(self.dim, prior, schedule=self.schedule,
                                               particles=self.table_particles,
                                               steps=self.table_steps, rho=self.rho)
         return _TABLE_CACHE[key]
+
+    def _paths(self):
+        """(start, xt): the start point of each example's bridge from its time t [B] ([B, 1, d]),
+        and x_t [B, L', d] from the radial approximation of that bridge (jit-friendly)."""
+        priors = ("mask", "uniform") if self.prior == "mixture" else (self.prior,)
+        parts = {p: (_tables_arrays(self.tables_of(p)),
+                     jnp.asarray(prior_point(p, self.dim), jnp.float32),
+                     jnp.float32(self.tables_of(p).c0)) for p in priors}
+
+        def uniform_start(t):
+            return (t < self.step_thr)[:, None, None]
+
+        def start(t):
+            if self.prior != "mixture":
+                return jnp.broadcast_to(parts[self.prior][1], (t.shape[0], 1, self.dim))
+            return jnp.where(uniform_start(t), parts["uniform"][1], parts["mask"][1])
+
+        def xt(key, tok, t):
+            x = {p: _sample_xt(key, tok, t[:, None], *parts[p]) for p in priors}
+            if self.prior != "mixture":
+                return x[self.prior]
+            return jnp.where(uniform_start(t), x["uniform"], x["mask"])
+
+        return start, xt
 
     @property
     def seq_len(self):
@@ -266,7 +328,8 @@ class RDLM(_Model):
         return self.symbols
 
     def config(self):
-        return {**super().config(), "prior": self.prior, "base": self.base,
+        mixture = {"step_thr": self.step_thr} if self.prior == "mixture" else {}
+        return {**super().config(), "prior": self.prior, **mixture, "base": self.base,
                 "beta0": self.schedule.beta0, "beta1": self.schedule.beta1, "window": list(self.window),
                 "loss": self.loss, "table_particles": self.table_particles,
                 "table_steps": self.table_steps, "rho": self.rho}
@@ -296,8 +359,8 @@ class RDLM(_Model):
         return _mixture_log(x, p - jax.nn.one_hot(tok, self.dim))  # linear in the weights
 
     def _loss_fn(self):
-        arrays = _tables_arrays(self.tables)
-        x0, c0, sp = self.x0, jnp.float32(self.tables.c0), schedule_params(self.schedule)
+        _, sample_xt = self._paths()
+        sp = schedule_params(self.schedule)
 
         def loss(params, tok, key):
             k1, k2 = jax.random.split(key)
@@ -307,7 +370,7 @@ class RDLM(_Model):
                 weight = Z / self._weight(t)
             else:
                 t, weight = u * T_MAX_TRAIN, jnp.ones_like(u)
-            x = _sample_xt(k2, tok, t[:, None], arrays, x0, c0)
+            x = sample_xt(k2, tok, t)
             if self.loss == "mse":
                 r = self._drift_residual(params, x, t, tok)
                 g = gamma_t(t, sp)
@@ -319,27 +382,44 @@ class RDLM(_Model):
 
         return loss
 
-    def sample(self, n: int, *, steps: int = 64, seed: int = 0) -> np.ndarray:
+    def sample(self, n: int, *, steps: int = 64, seed: int = 0, start: str | None = None) -> np.ndarray:
         r"""Draw ``n`` sequences by the geodesic random walk (repository ``EulerMaruyamaPredictor``, "grw").
 
         .. math:: x \leftarrow \exp_x\big(\eta_\theta(x, t)\,\Delta t + \sqrt{\beta(t)\Delta t}\,z\big),
                   \quad t_i = i\,(1-10^{-5})/S,
 
-        from the prior point; tokens are argmax over the V symbol coordinates (digits decoded
-        back to tokens with splitting). Returns int32 [n, length].
+        from the prior point of t = 0 (the mixture path's is u, as the repository's
+        ``prior_sample`` at t = 0), or from ``start`` ("mask" or "uniform") if given; tokens are
+        argmax over the V symbol coordinates (digits decoded back to tokens with splitting).
+        Returns int32 [n, length].
         """
-        self._need_params()
-        n, steps = check_int("n", n, low=1), check_int("steps", steps, low=1)
-        x = self._grw(self.params, jax.random.key(seed), n, jnp.int32(steps))
+        x = self.sampler_states(n, steps=steps, seed=seed, start=start)[-1]
         tok = np.asarray(jnp.argmax(x[..., : self.symbols], axis=-1))
         return tok.astype(np.int32) if self.base is None else from_digits(tok, self.base, self.vocab)
 
-    @partial(jax.jit, static_argnums=(0, 3))
-    def _grw(self, params, key, n, steps):
-        # ``steps`` is traced (a while loop), so changing it does not recompile the sampler.
+    def sampler_states(self, n: int, *, steps: int = 64, seed: int = 0, start: str | None = None,
+                       every: int | None = None) -> np.ndarray:
+        """The states of :meth:`sample`'s geodesic random walk at t_i = i·(1 − 1e-5)/steps for
+        i = 0, every, 2·every, ..., steps (``every`` = steps by default: the last state only).
+        Returns float32 [R, n, L', d] (L' = L·m with splitting)."""
+        self._need_params()
+        n, steps = check_int("n", n, low=1), check_int("steps", steps, low=1)
+        every = steps if every is None else check_int("every", every, low=1)
+        if steps % every:
+            raise ValueError(f"every = {every} must divide steps = {steps}")
+        x0 = self.x0 if start is None else jnp.asarray(
+            prior_point(check_choice("start", start, PRIORS), self.dim), jnp.float32)
+        records = 1 if every == steps else steps // every + 1
+        return np.asarray(self._grw(self.params, jax.random.key(seed), x0, n, jnp.int32(steps),
+                                    jnp.int32(every), records))
+
+    @partial(jax.jit, static_argnums=(0, 4, 7))
+    def _grw(self, params, key, x0, n, steps, every, records):
+        # ``steps`` and ``every`` are traced (while loops), so a new step count does not recompile
+        # the sampler; ``records`` states are kept: every ``every`` steps, or (1) the last one.
         sp = schedule_params(self.schedule)
         dt = T_MAX_SAMPLE / steps
-        x = jnp.broadcast_to(self.x0, (n, self.seq_len, self.dim))
+        x = jnp.broadcast_to(x0, (n, self.seq_len, self.dim))
 
         def step(i, x):
             t = i * dt
@@ -350,22 +430,38 @@ class RDLM(_Model):
             z = jax.random.normal(jax.random.fold_in(key, i), x.shape)
             return _exp(x, drift * dt + jnp.sqrt(beta_t(t, sp) * dt) * z)
 
-        return jax.lax.fori_loop(0, steps, step, x)
+        def chunk(j, carry):
+            x, buf = carry
+            x = jax.lax.fori_loop(j * every, (j + 1) * every, step, x)
+            return x, buf.at[jnp.minimum(j + 1, records - 1)].set(x)
+
+        buf = jnp.zeros((records, *x.shape), x.dtype).at[0].set(x)
+        x, buf = jax.lax.fori_loop(0, steps // every, chunk, (x, buf))
+        return buf.at[-1].set(x)
+
+    def training_states(self, tokens, t, *, seed: int = 0) -> np.ndarray:
+        """x_t as the training loss draws it (radial approximation of the bridge that starts at
+        the start point of time t, :func:`start_rule` for the mixture), for every sequence of
+        ``tokens`` [B, L] at the time ``t`` (a number in [0, 1]). Returns float32 [B, L', d]."""
+        t = check_number("t", t, low=0.0, high=1.0)
+        tok = jnp.asarray(self._encode(self._tokens(tokens)))
+        _, xt = self._paths()
+        return np.asarray(xt(jax.random.key(seed), tok, jnp.full((tok.shape[0],), t, jnp.float32)))
 
     def _nelbo_integrand(self, xt, sim_steps):
         """(params, digits [B, L'], t [B], key) → the NELBO integrand of each sequence at its t (nats),
         with x_t from the exact GRW bridge (``xt="simulate"``) or the radial approximation."""
         xt = check_choice("xt", xt, ("simulate", "approx"))
         sim_steps = check_int("sim_steps", sim_steps, low=1)
-        arrays, c0 = _tables_arrays(self.tables), jnp.float32(self.tables.c0)
+        start, sample_xt = self._paths()
         sp = schedule_params(self.schedule)
 
         def integrand(params, tok, t, key):
             if xt == "simulate":
-                x = _bridge_endpoint(key, self.x0, jax.nn.one_hot(tok, self.dim), t, sim_steps,
+                x = _bridge_endpoint(key, start(t), jax.nn.one_hot(tok, self.dim), t, sim_steps,
                                      sp)
             else:
-                x = _sample_xt(key, tok, t[:, None], arrays, self.x0, c0)
+                x = sample_xt(key, tok, t)
             r = self._drift_residual(params, x, t, tok)
             return 0.5 * gamma_t(t, sp) ** 2 / beta_t(t, sp) * jnp.sum(r**2, axis=(-1, -2))
 
@@ -410,6 +506,43 @@ class RDLM(_Model):
         key = jax.random.key(seed)
         return np.array([float(integrand(self.params, digits, float(t), jax.random.fold_in(key, i)))
                          for i, t in enumerate(ts)]) / (self.length * LN2)
+
+
+class StartCheck(NamedTuple):
+    """Mean mask coordinate ⟨x, e_m⟩ at times ``t`` [R]: along the sampler's paths (``sampler``,
+    started as :meth:`RDLM.sample` starts) and in the states the training loss draws
+    (``training``), each with its s.e. over sequences (``*_se``)."""
+
+    t: np.ndarray
+    sampler: np.ndarray
+    sampler_se: np.ndarray
+    training: np.ndarray
+    training_se: np.ndarray
+
+
+def start_check(model: RDLM, tokens, *, n: int = 32, steps: int = 64, records: int = 16,
+                seed: int = 0, start: str | None = None) -> StartCheck:
+    """Does the sampler visit the states the network was trained on? (brief, pitfall 2.)
+
+    With the mixture path the loss trains on bridges from u for t < step_thr and from e_m after;
+    the sampler starts at u and never sees a mask start. The mask coordinate tells the two apart
+    (it starts at 1 from e_m, at 1/√d from u). Compares its mean along ``n`` sampler paths
+    (``steps`` GRW steps, ``records`` + 1 times) with its mean in the training states of the
+    first ``n`` sequences of ``tokens`` at the same times.
+    """
+    records = check_int("records", records, low=1)
+    steps = check_int("steps", steps, low=records)
+    if steps % records:
+        raise ValueError(f"records = {records} must divide steps = {steps}")
+    xs = model.sampler_states(n, steps=steps, seed=seed, start=start, every=steps // records)
+    t = np.linspace(0.0, T_MAX_SAMPLE, records + 1)
+    tokens = np.asarray(tokens)[:n]
+    seq_mean = lambda x: x[..., -1].mean(axis=-1)   # noqa: E731 (mask coordinate, mean over positions)
+    samp = np.stack([seq_mean(x) for x in xs])
+    train = np.stack([seq_mean(model.training_states(tokens, float(ti), seed=seed + i + 1))
+                      for i, ti in enumerate(t)])
+    se = lambda a: a.std(axis=1, ddof=1) / np.sqrt(a.shape[1])   # noqa: E731
+    return StartCheck(t, samp.mean(axis=1), se(samp), train.mean(axis=1), se(train))
 
 
 def _stratified_nelbo(integrand, draws, time_of):
@@ -505,23 +638,23 @@ class MaskedDiffusion(_Model):
         probability (t − s)/t, drawn from p_θ(· | z_t). Returns int32 [n, length]."""
         self._need_params()
         n, steps = check_int("n", n, low=1), check_int("steps", steps, low=1)
-        return np.asarray(self._ancestral(self.params, jax.random.key(seed), n, steps)).astype(np.int32)
+        return np.asarray(self._ancestral(self.params, jax.random.key(seed), n,
+                                          jnp.int32(steps))).astype(np.int32)
 
-    @partial(jax.jit, static_argnums=(0, 3, 4))
+    @partial(jax.jit, static_argnums=(0, 3))
     def _ancestral(self, params, key, n, steps):
-        ts = jnp.linspace(1.0, 0.0, steps + 1)
+        # ``steps`` is traced (a while loop): a new step count does not recompile the sampler.
         z = jnp.full((n, self.length), self.vocab)
 
-        def step(z, i):
-            t, s = ts[i], ts[i + 1]
+        def step(i, z):
+            t, s = 1.0 - i / steps, 1.0 - (i + 1) / steps
             k1, k2 = jax.random.split(jax.random.fold_in(key, i))
             logits = self._net(params, jax.nn.one_hot(z, self.vocab + 1), jnp.full((n,), t))
             draw = jax.random.categorical(k1, logits)
             reveal = (z == self.vocab) & (jax.random.uniform(k2, z.shape) < (t - s) / t)
-            return jnp.where(reveal, draw, z), None
+            return jnp.where(reveal, draw, z)
 
-        z, _ = jax.lax.scan(step, z, jnp.arange(steps))
-        return z
+        return jax.lax.fori_loop(0, steps, step, z)
 
 
 class Autoregressive(_Model):
@@ -573,12 +706,46 @@ MODELS = {"rdlm": RDLM, "mdlm": MaskedDiffusion, "ar": Autoregressive}
 CHECKPOINTS = {
     "RDLM": "rdlm_pydoc",
     "RDLM, t uniform": "rdlm_ce_pydoc",
+    "RDLM, MSE": "rdlm_mse_pydoc",
     "RDLM, uniform prior": "rdlm_uniform_pydoc",
+    "RDLM, mixture": "rdlm_mixture_pydoc",
     "RDLM, base 3": "rdlm_base3_pydoc",
     "RDLM, base 3, t uniform": "rdlm_base3_ce_pydoc",
     "MDLM": "mdlm_pydoc",
     "autoregressive": "ar_pydoc",
 }
+
+
+# The seed study (3 training seeds each): display name → folder of seed 0; seed s > 0 is in
+# ``<folder>_seed<s>`` (config.json with the validation bound and log.csv, no weights).
+SEED_FAMILIES = ("RDLM", "RDLM, t uniform", "RDLM, MSE", "RDLM, uniform prior", "RDLM, mixture",
+                 "MDLM", "autoregressive")
+
+
+class SeedBPC(NamedTuple):
+    """Validation bounds of one model trained with several seeds: ``mean`` ± ``se`` over the
+    seeds (s.e. of the mean, nan for one seed), and each seed's ``values`` (BPC) and ``seeds``."""
+
+    mean: float
+    se: float
+    values: tuple
+    seeds: tuple
+
+
+def seed_bpc(name: str) -> SeedBPC:
+    """The stored validation bounds of every training seed of the checkpoint ``name`` (a display
+    name of :data:`CHECKPOINTS`), as mean ± s.e. over seeds (``common.mean_se``).
+
+    Raises: ValueError for a name not in :data:`CHECKPOINTS`.
+    """
+    folder = Path(__file__).with_name("checkpoints") / CHECKPOINTS[check_choice("name", name, CHECKPOINTS)]
+    runs = [folder] + sorted(folder.parent.glob(folder.name + "_seed*"))
+    cfgs = [json.loads((p / "config.json").read_text()) for p in runs if (p / "config.json").exists()]
+    if not cfgs:
+        raise ValueError(f"name {name!r}: no stored run in {folder}")
+    values = tuple(float(c["valid_bpc"][0]) for c in cfgs)
+    mean, se = mean_se(values)
+    return SeedBPC(float(mean), float(se), values, tuple(int(c["train"]["seed"]) for c in cfgs))
 
 
 def load_checkpoints(names=None) -> dict:

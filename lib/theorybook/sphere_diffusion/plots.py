@@ -10,8 +10,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..common import figure_axis
-from ._bridge import RadialTables, radial_tables, reveal_probability
-from ._data import n_digits
+from ._bridge import (STEP_THR, RadialTables, above_chance, compare_bridge, radial_tables,
+                      reveal_probability)
+from ._data import n_digits, ngram_distance
 from ._geometry import discrete_marginal, prior_point, sqrt_map
 from ._schedule import GeometricSchedule
 
@@ -105,20 +106,25 @@ def plot_comparison(cmp, ax=None, title=""):
         ax[0].fill_between(cmp.t, m - s, m + s, color=c, alpha=0.2, label=f"{name}: ±1 sd")
     ax[0].set(xlabel="t", ylabel=r"$\langle X_t, e_k\rangle$", title=title or "projection on the token")
     ax[0].legend(fontsize=7)
-    ax[1].plot(cmp.t, cmp.exact_reveal, c="C0", label="exact bridge (GRW)")
-    ax[1].plot(cmp.t, cmp.approx_reveal, c="C1", ls="--", label="radial approximation")
-    ax[1].set(xlabel="t", ylabel=r"P(argmax$_j X_t^j = k$)", title=f"token revealed ({cmp.n} paths)")
+    ax[1].plot(cmp.t, cmp.exact_visible, c="C0", label="exact bridge (GRW)")
+    ax[1].plot(cmp.t, cmp.approx_visible, c="C1", ls="--", label="radial approximation")
+    ax[1].axhline(0, c="k", lw=0.6)
+    ax[1].set(xlabel="t", ylabel="visible above chance",
+              title=f"token visible, above chance 1/{cmp.dim - 1} ({cmp.n} paths)")
     ax[1].legend(fontsize=7)
     return fig
 
 
 def plot_reveal(comparisons: dict, ax=None):
-    """P(token visible) against t for several dimensions: later and sharper as d grows."""
+    """Visibility of the token above chance, (P − 1/k)/(1 − 1/k) with k = d − 1, against t for
+    several dimensions: later and sharper as d grows."""
     fig, ax = figure_axis(ax)
     for i, (d, cmp) in enumerate(comparisons.items()):
-        ax.plot(cmp.t, cmp.exact_reveal, c=f"C{i}", label=f"d = {d}: exact")
-        ax.plot(cmp.t, cmp.approx_reveal, c=f"C{i}", ls="--", label=f"d = {d}: approx.")
-    ax.set(xlabel="t", ylabel=r"P(argmax$_j X_t^j = k$)", title="the token appears late and abruptly in high d")
+        ax.plot(cmp.t, cmp.exact_visible, c=f"C{i}", label=f"d = {d}: exact")
+        ax.plot(cmp.t, cmp.approx_visible, c=f"C{i}", ls="--", label=f"d = {d}: approx.")
+    ax.axhline(0, c="k", lw=0.6)
+    ax.set(xlabel="t", ylabel="visible above chance",
+           title="the token appears late and abruptly in high d")
     ax.legend(fontsize=7, ncol=2)
     return fig
 
@@ -164,11 +170,12 @@ def plot_profiles(ts, profiles: dict, ax=None):
 
 
 def plot_split_reveal(ts, curves: dict, *, ax=None, title="token visible"):
-    """Reveal probabilities P(token visible at t) for several (vocabulary, base) settings."""
+    """Visibility above chance (:func:`above_chance`) against t for several settings."""
     fig, ax = figure_axis(ax)
     for i, (name, p) in enumerate(curves.items()):
         ax.plot(ts, p, c=f"C{i}", label=name)
-    ax.set(xlabel="t", ylabel="P(token visible)", ylim=(-0.02, 1.02), title=title)
+    ax.axhline(0, c="k", lw=0.6)
+    ax.set(xlabel="t", ylabel="visible above chance", ylim=(-0.52, 1.02), title=title)
     ax.legend(fontsize=7)
     return fig
 
@@ -197,21 +204,147 @@ def tables_frame(*, beta0, beta1, particles=2048, table_steps=500):
     return plot_tables(tabs, ax=ax, label=[f"{prior} prior" for prior in priors])
 
 
-STEPS_GRID = dict(steps=[8, 32, 64])
+STEPS_GRID = dict(steps=[8, 16, 32, 64])
 
 
-def steps_frame(model, data, *, steps, n=32, seed=1):
-    """Unigram frequencies of ``n`` samples of ``model`` drawn with ``steps`` sampler steps,
-    against the validation text of the corpus ``data``."""
-    vocab = data.vocab
-    s = model.sample(n, steps=steps, seed=seed)
-    fig, ax = plt.subplots(figsize=(5.5, 3.0))
-    freq = np.bincount(s.ravel(), minlength=vocab) / s.size
-    ax.bar(range(vocab), np.bincount(data.valid.ravel(), minlength=vocab) / data.valid.size,
-           color="0.8", label="data")
-    ax.bar(range(vocab), freq, width=0.5, label=f"{model.kind.upper()}, {steps} steps")
-    ax.set(xticks=range(vocab), xticklabels=list(data.alphabet[:-1]) + ["␣"],
-           ylabel="frequency", title="unigram frequencies of samples")
+def steps_frame(models: dict, data, *, steps, n=32, seed=1):
+    """Samples of several models (name → model) drawn with ``steps`` sampler steps each: the
+    total-variation distance of their letter and letter-pair frequencies to the validation text
+    (``ngram_distance``; the grey lines: real training text of the same size, the noise floor),
+    and the first three samples of each model side by side."""
+    fig, (ax, axt) = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw=dict(width_ratios=[1, 1.2]))
+    floor = data.train[np.linspace(0, len(data.train) - 1, n).astype(int)]
+    width = 0.8 / len(models)
+    lines = []
+    for i, (name, model) in enumerate(models.items()):
+        s = model.sample(n, steps=steps, seed=seed)
+        tv = [ngram_distance(s, data.valid, vocab=data.vocab, order=k) for k in (1, 2)]
+        ax.bar(np.arange(2) + (i - (len(models) - 1) / 2) * width, tv, width=width, label=name)
+        lines += [f"{name}:"] + [f"  '{data.decode(x)}'" for x in s[:3]]
+    for k in (1, 2):
+        ax.hlines(ngram_distance(floor, data.valid, vocab=data.vocab, order=k), k - 1.45, k - 0.55,
+                  color="0.5", ls="--", label="real text" if k == 1 else None)
+    ax.set(xticks=[0, 1], xticklabels=["letters", "letter pairs"], ylabel="TV distance to data",
+           title=f"{steps} sampler steps, {n} samples each")
+    ax.legend(fontsize=7)
+    axt.axis("off")
+    axt.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=7.5,
+             transform=axt.transAxes)
+    return fig
+
+
+def plot_seed_bpc(results: dict, *, vocab=27, ax=None, title="validation BPC over training seeds"):
+    """Bars: mean over seeds ± 2 s.e. (over seeds) of :class:`SeedBPC` results (name → SeedBPC);
+    dots: each seed's bound."""
+    fig, ax = figure_axis(ax)
+    names = list(results)
+    for i, n in enumerate(names):
+        r = results[n]
+        err = 2 * r.se if np.isfinite(r.se) else 0.0
+        ax.bar(i, r.mean, yerr=err, color=f"C{i}", alpha=0.7, capsize=4)
+        ax.scatter(np.full(len(r.values), i), r.values, c="k", s=10, zorder=3)
+    ax.axhline(np.log2(vocab), c="k", ls="--", lw=1, label=f"log2 {vocab} (uniform guess)")
+    ax.set_xticks(range(len(names)), [f"{n}\n({len(results[n].values)} seeds)" for n in names])
+    ax.set(ylabel="BPC (≤ bound)", title=title)
+    ax.legend(fontsize=7)
+    return fig
+
+
+RHO_GRID = dict(dim=[3, 4, 8])
+
+
+@functools.lru_cache(maxsize=None)
+def rho_comparisons(dim, *, n=1000, steps=200, particles=2048, table_steps=500, seed=0):
+    """compare_bridge at ``dim`` with the exact and the repository's ρ (same exact paths: the
+    same seed); cached, shared by :func:`rho_frame` and the notebook's check."""
+    kw = dict(n=n, steps=steps, records=20, particles=particles, table_steps=table_steps, seed=seed)
+    return {rho: compare_bridge(dim, "mask", rho=rho, **kw) for rho in ("exact", "repo")}
+
+
+def rho_frame(*, dim, **sizes):
+    """Spread of ⟨X_t, e_k⟩: the exact bridge against the wrapped normal with the exact ρ and
+    with the repository's ρ (mask prior, d = ``dim``)."""
+    cmps = rho_comparisons(dim, **sizes)
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    ex = cmps["exact"]
+    ax.plot(ex.t, ex.exact_sd, c="k", lw=2, label="exact bridge (GRW)")
+    for (rho, cmp), c in zip(cmps.items(), ("C0", "C1")):
+        ax.plot(cmp.t, cmp.approx_sd, c=c, ls="--", label=f"wrapped normal, ρ {rho}")
+    ax.set(xlabel="t", ylabel=r"sd of $\langle X_t, e_k\rangle$",
+           title=f"spread on $S^{{{dim - 1}}}$ (d = {dim}), {ex.n} paths")
+    ax.legend(fontsize=7)
+    return fig
+
+
+WINDOW_GRID = dict(left=[0.1, 0.2, 0.3, 0.4], right=[0.5, 0.6, 0.75, 0.9])
+
+
+def window_share(ts, profile, left, right):
+    """Share of the area under a NELBO profile (values at ``ts``, linearly interpolated) that
+    lies in the window (left, right)."""
+    ts, profile = np.asarray(ts, dtype=float), np.asarray(profile, dtype=float)
+    fine = np.linspace(ts[0], ts[-1], 400)
+    prof = np.interp(fine, ts, profile)
+    inside = (fine > left) & (fine < right)
+    return float(np.trapezoid(np.where(inside, prof, 0), fine) / np.trapezoid(prof, fine))
+
+
+def window_frame(*, left, right, ts, profile, eps=1e-4):
+    """The loss window (left, right): the density w(t)/Z of the training times against a
+    model's NELBO integrand ``profile`` at ``ts`` (bits per character per unit t), with the
+    share of the bound inside the window and the share of draws that land there."""
+    share_bound = window_share(ts, profile, left, right)
+    Z = eps * left + (right - left) + eps * (1 - right)
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    ax.plot(ts, profile, c="C0", marker=".", label="NELBO integrand (RDLM)")
+    ax.axvspan(left, right, color="C1", alpha=0.2,
+               label=f"window: {(right - left) / Z:.2%} of the draws")
+    ax.set(xlabel="t", ylabel="bits / character / unit t",
+           title=f"({left}, {right}) holds {share_bound:.0%} of the bound")
+    ax.legend(fontsize=7)
+    return fig
+
+
+MIXTURE_GRID = dict(step_thr=[0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0])
+
+
+@functools.lru_cache(maxsize=None)
+def _mask_coordinate(prior, *, dim=28, particles=2048, table_steps=500):
+    """E⟨X_t, e_m⟩ on the tables' grid for the bridge from ``prior`` (from E X_t = p e_k + q x_0)."""
+    tab = radial_tables(dim, prior, particles=particles, steps=table_steps)
+    c = tab.c0
+    q = (tab.B - c * tab.A) / (1 - c**2)   # E X_t = p e_k + q x_0: A = p + q c, B = p c + q
+    return tab.t, q * prior_point(prior, dim)[-1]
+
+
+def mixture_frame(*, step_thr, dim=28, particles=2048, table_steps=500):
+    """The mixture path with threshold ``step_thr``: the mean mask coordinate E⟨X_t, e_m⟩ of the
+    states the loss trains on (from u for t < step_thr, from e_m after) and of the states an
+    exact sampler visits (all from the start point of t = 0)."""
+    kw = dict(dim=dim, particles=particles, table_steps=table_steps)
+    t, mask = _mask_coordinate("mask", **kw)
+    _, unif = _mask_coordinate("uniform", **kw)
+    train = np.where(t < step_thr, unif, mask)
+    sampler = unif if step_thr > 0 else mask
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    ax.plot(t, train, c="C0", lw=2, label="training states (mixture path)")
+    ax.plot(t, sampler, c="C1", ls="--", lw=2, label="sampler's states (exact drift)")
+    ax.fill_between(t, train, sampler, color="C3", alpha=0.2, label="never visited by the sampler")
+    ax.set(xlabel="t", ylabel=r"$E\langle X_t, e_m\rangle$ (mask coordinate)", ylim=(-0.02, 1.02),
+           title=f"step threshold {step_thr} (repository text8: {STEP_THR})")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_start_check(check, ax=None, title="trained mixture model"):
+    """:class:`StartCheck`: the mask coordinate along the sampler's paths against the training
+    states, ±2 s.e. over sequences."""
+    fig, ax = figure_axis(ax)
+    for name, m, se, c in (("training states", check.training, check.training_se, "C0"),
+                           ("sampler's states", check.sampler, check.sampler_se, "C1")):
+        ax.plot(check.t, m, c=c, marker=".", label=name)
+        ax.fill_between(check.t, m - 2 * se, m + 2 * se, color=c, alpha=0.2)
+    ax.set(xlabel="t", ylabel=r"mean $\langle x, e_m\rangle$", title=title)
     ax.legend(fontsize=7)
     return fig
 
@@ -228,13 +361,14 @@ def mask_reveal(dim, *, t_grid: tuple, particles=2048, table_steps=500, n=200):
 
 
 def split_frame(*, vocab, base, t_grid: tuple, particles=2048, table_steps=500):
-    """When a token becomes visible: unsplit on S^V, one base-b digit on S^b, all m digits."""
+    """When a token becomes visible, above chance: unsplit on S^V (chance 1/V), one base-b digit
+    on S^b (1/b), all m digits (1/b^m)."""
     m = n_digits(vocab, base)
     kw = dict(t_grid=tuple(t_grid), particles=particles, table_steps=table_steps)
     digit = mask_reveal(base + 1, **kw)
-    curves = {f"no split: token on $S^{{{vocab}}}$": mask_reveal(vocab + 1, **kw),
-              f"one digit on $S^{{{base}}}$": digit,
-              f"all {m} digits": digit ** m}   # = reveal_probability(..., digits=m)
+    curves = {f"no split: token on $S^{{{vocab}}}$": above_chance(mask_reveal(vocab + 1, **kw), vocab),
+              f"one digit on $S^{{{base}}}$": above_chance(digit, base),
+              f"all {m} digits": above_chance(digit ** m, base ** m)}
     fig, ax = plt.subplots(figsize=(5.5, 3.3))
     plot_split_reveal(np.asarray(t_grid), curves, ax=ax,
                       title=f"V = {vocab}, b = {base}: m = {m} digits, "
