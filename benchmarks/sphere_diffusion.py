@@ -103,7 +103,9 @@ def bpc_table():
     for name in sd.CHECKPOINTS.values():
         cfg = json.loads((CK / name / "config.json").read_text())
         v, se = cfg["valid_bpc"]
-        rows.append([name, cfg["train"]["steps"], cfg["train_seconds"], f"{v:.3f} ± {se:.3f}"])
+        # Runs of the seed study were trained at low priority beside other jobs (their "note").
+        seconds = f"({cfg['train_seconds']}, shared machine)" if "note" in cfg else cfg["train_seconds"]
+        rows.append([name, cfg["train"]["steps"], seconds, f"{v:.3f} ± {se:.3f}"])
     return markdown_table(["checkpoint", "steps (batch 64)", "training wall-clock (s)", "validation BPC"], rows)
 
 
