@@ -9,6 +9,8 @@ machine class (``REFERENCE_STEP``); the chapter brief's older figures (tables 16
 from __future__ import annotations
 
 import json
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,41 +41,65 @@ def gemm_rate(n=2048, repeat=5):
     return 2 * n**3 / timeit(lambda: product(a).block_until_ready(), repeat=repeat) / 1e9
 
 
-def step_flops(model, batch):
-    """FLOPs of one loss-and-gradient evaluation, from XLA's cost analysis of the compiled function."""
-    grad = jax.jit(jax.value_and_grad(model._loss_fn()))
-    cost = grad.lower(model.init(0), batch, jax.random.key(0)).compile().cost_analysis()
-    return float((cost[0] if isinstance(cost, list) else cost)["flops"])
+def step_profile():
+    """Milliseconds, GFLOP and GFLOP/s per class of XLA operation in one step, from XLA's own
+    trace (``sphere_diffusion_profile.py``, run in a subprocess: its flag must precede JAX)."""
+    script = Path(__file__).with_name("sphere_diffusion_profile.py")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
+    prof = json.loads(out.stdout.strip().splitlines()[-1])
+    total = sum(c["ms"] for c in prof["classes"].values())
+    rows = [[name, round(c["ms"], 1), f"{c['ms'] / total:.0%}", round(c["gflop"], 2),
+             round(c["gflop"] / c["ms"] * 1e3, 1) if c["gflop"] else "—"]
+            for name, c in sorted(prof["classes"].items(), key=lambda kv: -kv[1]["ms"])]
+    shapes = [[label, round(rate, 1)] for label, rate in prof["shape_rates"]]
+    return (markdown_table(["operations", "ms / step", "share", "GFLOP / step", "GFLOP/s"], rows)
+            + "\n\nThe network's largest products run alone (float32, JAX):\n\n"
+            + markdown_table(["product", "GFLOP/s"], shapes), prof)
 
 
-def training_step(short=10, long=50, repeat=2):
+def training_step(steps=80, chunk=10):
     """Seconds per step of the real training loop (``RDLM.train``: batch sampling, x_t, loss,
-    gradient, clipping, AdamW, inside the scanned chunk), as the difference of a ``long``- and a
-    ``short``-step run with chunks of ``short`` steps, so that compilation cancels."""
+    gradient, clipping, AdamW, inside the scanned chunk): the median time between the ends of
+    successive ``chunk``-step chunks of one ``steps``-step run (``on_chunk`` stamps them; the first
+    chunk, which compiles, is left out)."""
     shape = STEP_SHAPE
     data = sd.corpus("pydoc", length=shape["length"])
     model = sd.RDLM(27, shape["length"], width=shape["width"], heads=shape["heads"], layers=shape["layers"])
-
-    def run(steps):
-        start = time.perf_counter()
-        model.train(data, steps, batch=shape["batch"], log_every=short)
-        return time.perf_counter() - start
-
-    per_step = (timeit(lambda: run(long), repeat=repeat, warmup=0)
-                - timeit(lambda: run(short), repeat=repeat, warmup=0)) / (long - short)
+    stamps = []
+    model.train(data, steps, batch=shape["batch"], log_every=chunk,
+                on_chunk=lambda step, params: stamps.append(time.perf_counter()))
+    per_step = statistics.median(b - a for a, b in zip(stamps, stamps[1:])) / chunk
     tokens = shape["batch"] * shape["length"]
-    flops = step_flops(model, jax.numpy.asarray(model._encode(data.train[: shape["batch"]])))
+    flops = model.train_flops(shape["batch"])
     gemm = gemm_rate()
     rows = [[name, s, round(tokens / s), "—", "—"] for name, s in REFERENCE_STEP.items()]
     rows.append(["theorybook `RDLM.train` (this run)", round(per_step, 3), round(tokens / per_step),
                  round(flops / per_step / 1e9, 1), f"{flops / per_step / 1e9 / gemm:.0%}"])
     ratio = REFERENCE_STEP["authors' code, torch.compile"] / per_step
+    profile, prof = step_profile()
+    dense = prof["classes"]["dense products"]
     return (markdown_table(["implementation", "s / step", "tokens / s", "network GFLOP/s",
                             "fraction of GEMM rate"], rows)
             + f"\n\nOne step is {flops / 1e9:.1f} GFLOP (XLA cost analysis of the loss and its gradient); "
             f"a float32 2048² product runs at {gemm:.0f} GFLOP/s in JAX here. Throughput ratio to the "
             f"compiled reference: {ratio:.2f}× (issue 21's goal: 1.3×). The reference rows were measured "
-            "once on another day: compare the ratio with care.")
+            "once on another day: compare the ratio with care.\n\n"
+            "**Where the step's time goes** (XLA's per-operation trace of the same scanned chunk, "
+            "`benchmarks/sphere_diffusion_profile.py`):\n\n" + profile + "\n\n"
+            f"The linear layers run at {dense['gflop'] / dense['ms'] * 1e3:.0f} GFLOP/s, "
+            f"{dense['gflop'] / dense['ms'] * 1e3 / gemm:.0%} of the 2048² rate: they are not what "
+            "holds the step back. The rest is the backend's: XLA:CPU runs the 128 small attention "
+            "products per layer (128 × 32 × 128) as separate small GEMMs, and it materialises "
+            "transposes for the weight gradients and runs layer norm, GELU, softmax and the rotary "
+            "embedding as separate loops, where torch.compile generates fused loops for the elementwise "
+            "work and hands transposed operands to its GEMM library as flags (our reading of "
+            "torch.compile on CPU; the reference was not profiled here). Rewrites of the network measured on "
+            "2026-12-01, alternating in one process (ms per step of this chunk; not re-run here): as it "
+            "is 155; rotary applied by a column permutation of W_qkv (no strided slices or stacking) "
+            "153; that plus `jax.nn.dot_product_attention` in the [B, L, heads, head dim] layout (no "
+            "transposes) 161; XLA's flag `--xla_cpu_experimental_xnn_graph_fusion_mode="
+            "XNN_GRAPH_FUSION_MODE_GREEDY` 144 (a process-wide flag that a library cannot set). None is beyond the run-to-run spread "
+            "by enough to keep.")
 
 
 def tables_vs_simulation():

@@ -65,7 +65,12 @@ def test_install_cell_installs_and_imports_theorybook(tmp_path):
     # file://localhost/...: the pip of a fresh Python 3.11 venv rejects an empty host (file:///).
     cell = setup.replace(repository_url(), f"file://localhost{clone}")
     # Colab imports google.colab at start-up; the cell's guard looks for it in sys.modules.
-    script = "import google.colab\n" + cell + "\nimport theorybook, json\nprint(json.dumps({'file': theorybook.__file__, 'seeded': int(rng.integers(10**6))}))"
+    script = ("import google.colab\n" + cell + "\nimport theorybook, json\n"
+              "from pathlib import Path\n"
+              "ck = Path(theorybook.__file__).parent / 'sphere_diffusion' / 'checkpoints'\n"
+              "print(json.dumps({'file': theorybook.__file__, 'seeded': int(rng.integers(10**6)),"
+              " 'scaling': len(list(ck.glob('scaling/*/config.json'))),"
+              " 'weights': (ck / 'ar_pydoc' / 'weights.npz').exists()}))")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
     env["MPLBACKEND"] = "Agg"
     done = subprocess.run([python, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
@@ -74,3 +79,8 @@ def test_install_cell_installs_and_imports_theorybook(tmp_path):
     assert str(tmp_path / "colab") in result["file"], "theorybook must come from the fresh environment"
     expected = int(np.random.default_rng(0).integers(10**6))
     assert result["seeded"] == expected, "the cell's setup_notebook(seed=0) gives the seeded stream"
+    # The package data the sphere_diffusion notebooks read comes with the install (checked on
+    # disk: importing JAX beside a stub google.colab would fail for reasons of the stub).
+    shipped = ROOT / "lib" / "theorybook" / "sphere_diffusion" / "checkpoints"
+    assert result["scaling"] == len(list(shipped.glob("scaling/*/config.json"))) > 0
+    assert result["weights"]

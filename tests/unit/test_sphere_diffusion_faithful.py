@@ -192,3 +192,28 @@ def test_window_frame_grid(left, right):
 @pytest.mark.parametrize("dim", plots.RHO_GRID["dim"])
 def test_rho_frame_grid(dim):
     assert_figure_finite(plots.rho_frame(dim=dim, n=100, steps=40, particles=256, table_steps=100))
+
+
+@pytest.mark.parametrize("fit", plots.SCALING_GRID["fit"])
+def test_scaling_frame_grid(fit):
+    """Every fit of the extrapolation slider, on the stored study: finite laws and curves. (Only
+    the frontier laws must fall: at width 64 the autoregressive model overfits, α ≈ 0.)"""
+    points = sd.scaling_points()
+    laws = sd.scaling_laws(points, fit=fit, below=sd.unigram_bpc(sd.corpus("pydoc")))
+    assert all(np.isfinite([law.a, law.alpha, law.alpha_se]).all() for law in laws.values())
+    if fit == "frontier":
+        assert all(law.alpha > 0 for law in laws.values())
+    assert_figure_finite(plots.scaling_frame(fit=fit))
+    with pytest.raises(ValueError, match="fit"):
+        sd.scaling_laws(sd.scaling_points(), fit="width 48")
+
+
+def test_unigram_baseline_is_the_stationary_entropy_on_a_markov_chain(markov):
+    """On the chain, the letter-frequency baseline is H(π) up to sampling error (16 000 symbols),
+    and it lies above the entropy floor, which uses the context."""
+    P = markov.transition
+    w, v = np.linalg.eig(P.T)
+    pi = np.abs(np.real(v[:, np.argmin(abs(w - 1))]))
+    pi /= pi.sum()
+    assert sd.unigram_bpc(markov) == pytest.approx(float(sd._data._entropy(pi)), abs=0.05)
+    assert sd.unigram_bpc(markov) > markov.entropy_floor + 0.3

@@ -171,3 +171,12 @@ def ngram_distance(samples, reference, *, vocab: int, order: int = 1) -> float:
         return np.bincount(codes, minlength=vocab**order) / codes.size
 
     return float(0.5 * np.abs(freq("samples", samples) - freq("reference", reference)).sum())
+
+
+def unigram_bpc(data: Corpus) -> float:
+    """Bits per character of the validation split under the training split's symbol frequencies
+    (add-one smoothing): the baseline every language model of the chapter has to beat, since it
+    uses no context at all."""
+    counts = np.bincount(data.train.ravel(), minlength=data.vocab) + 1.0
+    p = counts / counts.sum()
+    return float(-np.mean(np.log2(p[data.valid.ravel()])))

@@ -134,13 +134,17 @@ class _Model:
         raise NotImplementedError
 
     def train(self, data, steps: int, *, batch: int = 64, lr: float = 1e-3, warmup: int = 100,
-              seed: int = 0, log_every: int = 50, time_budget: float | None = None) -> TrainLog:
+              seed: int = 0, log_every: int = 50, time_budget: float | None = None,
+              on_chunk=None) -> TrainLog:
         """Train from fresh parameters (seed ``seed``) for ``steps`` AdamW steps on ``data``.
 
         ``data`` is a :class:`Corpus` (its train split) or tokens [n, length]. Batches are drawn
         with replacement, one key per step (``fold_in(seed, step)``). With ``time_budget`` (seconds,
         compilation included) training stops at the first multiple of ``log_every`` steps past the
-        budget, for comparisons at equal wall-clock. Returns and stores the per-step loss.
+        budget, for comparisons at equal wall-clock. ``on_chunk(step, params)``, if given, is called
+        after every ``log_every`` steps (with a constant learning rate after warm-up and one key
+        per step, the parameters after ``s`` steps are those of a run of ``s`` steps: the scaling
+        study evaluates several budgets in one run this way). Returns and stores the per-step loss.
         Raises ValueError naming ``steps``, ``batch``, ``lr``, ``time_budget`` or ``tokens``.
         """
         steps = check_int("steps", steps, low=1)
@@ -152,12 +156,40 @@ class _Model:
         lr = check_number("lr", lr, low=0.0, low_open=True)
         data = jnp.asarray(self._encode(self._tokens(data)))
         params = self.init(seed)
-        sched = lambda i: lr * jnp.minimum(1.0, (i + 1) / max(warmup, 1))  # noqa: E731
-        opt = optax.chain(optax.clip_by_global_norm(1.0),
-                          optax.adamw(sched, b1=0.9, b2=0.999, weight_decay=0.0))
+        opt = self._optimizer(lr, warmup)
         state = opt.init(params)
+        chunk = self._chunk_fn(opt, batch, jax.random.fold_in(jax.random.key(seed), 1))
+
+        losses = []
+        done = 0
+        while done < steps:
+            n = min(log_every, steps - done)
+            (params, state), loss = chunk(params, state, done, data, n)
+            losses.append(np.asarray(loss))  # waits for the chunk, so the clock below is honest
+            done += n
+            if on_chunk is not None:
+                on_chunk(done, params)
+            if time_budget is not None and time.perf_counter() - start >= time_budget:
+                break
+        self.params = params
+        self.log = TrainLog(np.arange(1, done + 1), np.concatenate(losses))
+        self.train_config = {"steps": done, "batch": batch, "lr": lr, "warmup": warmup, "seed": seed,
+                             "log_every": log_every}
+        return self.log
+
+    @staticmethod
+    def _optimizer(lr: float, warmup: int):
+        """AdamW (β = 0.9, 0.999, no weight decay) after clipping the gradient's norm at 1, with a
+        linear warm-up over ``warmup`` steps to the constant rate ``lr``."""
+        sched = lambda i: lr * jnp.minimum(1.0, (i + 1) / max(warmup, 1))  # noqa: E731
+        return optax.chain(optax.clip_by_global_norm(1.0),
+                           optax.adamw(sched, b1=0.9, b2=0.999, weight_decay=0.0))
+
+    def _chunk_fn(self, opt, batch: int, key):
+        """The jitted chunk :meth:`train` runs: ``chunk(params, state, start, data, n)`` takes ``n``
+        steps (``lax.scan``), step ``start + i`` with its own key ``fold_in(key, start + i)``, and
+        returns ``((params, state), losses)``. The benchmarks profile this same function."""
         loss_fn = self._loss_fn()
-        key = jax.random.fold_in(jax.random.key(seed), 1)
 
         @partial(jax.jit, static_argnums=4)
         def chunk(params, state, start, data, n):
@@ -171,20 +203,18 @@ class _Model:
 
             return jax.lax.scan(body, (params, state), jnp.arange(n))
 
-        losses = []
-        done = 0
-        while done < steps:
-            n = min(log_every, steps - done)
-            (params, state), loss = chunk(params, state, done, data, n)
-            losses.append(np.asarray(loss))  # waits for the chunk, so the clock below is honest
-            done += n
-            if time_budget is not None and time.perf_counter() - start >= time_budget:
-                break
-        self.params = params
-        self.log = TrainLog(np.arange(1, done + 1), np.concatenate(losses))
-        self.train_config = {"steps": done, "batch": batch, "lr": lr, "warmup": warmup, "seed": seed,
-                             "log_every": log_every}
-        return self.log
+        return chunk
+
+    def train_flops(self, batch: int = 64) -> float:
+        """FLOPs of one training step's loss and gradient on a batch of ``batch`` sequences, from
+        XLA's cost analysis of the compiled function (the optimiser's few per-parameter FLOPs left
+        out): the compute axis of the scaling study."""
+        batch = check_int("batch", batch, low=1)
+        tokens = jnp.zeros((batch, self.length), jnp.int32)
+        grad = jax.jit(jax.value_and_grad(self._loss_fn()))
+        params = self.params if self.params is not None else self.init(0)
+        cost = grad.lower(params, jnp.asarray(self._encode(tokens)), jax.random.key(0)).compile().cost_analysis()
+        return float((cost[0] if isinstance(cost, list) else cost)["flops"])
 
     def _need_params(self):
         if self.params is None:

@@ -374,3 +374,80 @@ def split_frame(*, vocab, base, t_grid: tuple, particles=2048, table_steps=500):
                       title=f"V = {vocab}, b = {base}: m = {m} digits, "
                             f"{base**m - vocab} invalid codes")
     return fig
+
+
+def plot_scaling(points, *, ax=None, extend_to: float | None = None, fit: str = "frontier",
+                 baseline: float | None = None, annotate: bool = True,
+                 title="validation BPC against training compute"):
+    """Each model's (width, budget) cells on log axes (the smallest width hollow, the others filled;
+    error bars 2 s.e.: over seeds where there are three, else the bound's Monte Carlo s.e.) and
+    the power law of :func:`scaling_laws` (``fit``, cells below ``baseline``), drawn solid over the
+    measured range and dotted beyond it up to ``extend_to`` FLOPs (an extrapolation).
+    ``baseline`` (the unigram BPC) is drawn as a horizontal line, and cells above twice it are
+    drawn as ▲ at the top edge, with their value written beside them if ``annotate``. Each law is
+    drawn solid over the compute of the cells it was fitted to."""
+    from ._scaling import SCALING_MODELS, budgets, scaling_laws
+
+    fig, ax = figure_axis(ax)
+    widths = sorted({p.width for p in points})
+    top = 2 * baseline if baseline is not None else np.inf
+    laws = scaling_laws(points, fit=fit, below=baseline)
+    for i, (model, label) in enumerate(SCALING_MODELS.items()):
+        cells = budgets(points, model)
+        for j, w in enumerate(widths):
+            cw = [c for c in cells if c.width == w]
+            mfc = "none" if j == 0 else f"C{i}"
+            shown = [c for c in cw if c.bpc <= top]
+            ax.errorbar([c.flops for c in shown], [c.bpc for c in shown], yerr=[2 * c.se for c in shown],
+                        fmt="o", color=f"C{i}", mfc=mfc, ms=5, capsize=3, lw=1)
+            for c in cw:
+                if c.bpc > top:
+                    ax.plot([c.flops], [top], "^", color=f"C{i}", mfc=mfc, ms=7, clip_on=False)
+                if c.bpc > top and annotate:
+                    ax.annotate(f"{c.bpc:.0f} ± {c.se:.0f}", (c.flops, top), xytext=(4, -10),
+                                textcoords="offset points", fontsize=6, color=f"C{i}")
+        law = laws[model]
+        fitted = [c.flops for c in cells if (baseline is None or c.bpc < baseline)
+                  and fit in ("frontier", f"width {c.width}")]
+        grid = np.geomspace(min(fitted), max(fitted), 50)
+        ax.plot(grid, law(grid), color=f"C{i}", lw=1.5,
+                label=f"{label}: α = {law.alpha:.3f} ± {law.alpha_se:.3f}")
+        if extend_to is not None and extend_to > max(fitted):
+            far = np.geomspace(max(fitted), extend_to, 50)
+            ax.plot(far, law(far), color=f"C{i}", lw=1, ls=":")
+    for j, w in enumerate(widths):
+        ax.plot([], [], "o", color="0.4", mfc="none" if j == 0 else "0.4", label=f"width {w}")
+    if baseline is not None:
+        ax.axhline(baseline, color="k", ls="--", lw=1, label=f"unigram, no context ({baseline:.2f})")
+        ax.set_ylim(top=top)
+    ax.set(xscale="log", yscale="log", xlabel="training compute (FLOPs, XLA count)",
+           ylabel="validation BPC (≤ bound)", title=title)
+    ax.legend(fontsize=7)
+    return fig
+
+
+SCALING_GRID = dict(fit=["frontier", "width 32", "width 64"])
+
+
+def scaling_frame(*, fit, points=None, extend_to=None):
+    """One frame of the extrapolation slider: the fitted laws (cells below the unigram baseline)
+    carried out to ten times the paper's compute (:func:`paper_compute`, dashed vertical line),
+    with each crossing of RDLM's law marked ×."""
+    from ._data import corpus, unigram_bpc
+    from ._scaling import crossover, paper_compute, scaling_laws, scaling_points
+
+    points = scaling_points() if points is None else points
+    extend_to = 10 * paper_compute() if extend_to is None else extend_to
+    baseline = unigram_bpc(corpus("pydoc"))
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    plot_scaling(points, extend_to=extend_to, fit=fit, baseline=baseline, annotate=False, ax=ax,
+                 title=f"fit: {fit}; dotted = extrapolation")
+    ax.set_ylim(bottom=0.5)
+    ax.axvline(paper_compute(), color="k", ls="--", lw=1)
+    ax.text(paper_compute(), 0.55, " paper (text8)", fontsize=7, rotation=90)
+    laws = scaling_laws(points, fit=fit, below=baseline)
+    for other in ("mdlm", "ar"):
+        c = crossover(laws[other], laws["rdlm"])
+        if c is not None and c < extend_to:
+            ax.plot([c], [laws["rdlm"](c)], "kx", ms=8)
+    return fig
