@@ -7,9 +7,9 @@ XLA counts it: the FLOPs of the compiled loss-and-gradient function times the nu
 
 A power law BPC ≈ A·C^(−α) is fitted by least squares in log–log coordinates to each model's
 *compute frontier* (at each compute, the best width trained with no more compute), the way
-Kaplan et al. (2020) read learning curves, over the cells that beat the unigram baseline. It has no irreducible term: over 16× of compute it is a
-description of the trend, and where two fitted laws cross beyond the measured range is an
-extrapolation, not a measurement.
+Kaplan et al. (2020) read learning curves, over the cells that beat the unigram baseline. It has
+no irreducible term: over 16× of compute it is a description of the trend, and where two fitted
+laws cross beyond the measured range is an extrapolation, not a measurement.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..common import check_choice, mean_se
 SCALING_DIR = Path(__file__).with_name("checkpoints") / "scaling"
 SCALING_MODELS = {"rdlm": "RDLM (mixture path)", "mdlm": "MDLM", "ar": "autoregressive"}
 
-# The paper's text8 model (Jo and Hwang 2025, App. D; repository configs): a DiT with 12 blocks of
+# The paper's text8 model (the repository's text8 configuration, commit 67443aa): a DiT with 12 blocks of
 # width 768 and adaLN conditioning of size 128 (6 × 768 modulation outputs per block), sequences of
 # 256 characters, batch 512, 1,000,001 AdamW steps.
 PAPER_TEXT8 = dict(layers=12, width=768, cond=128, length=256, batch=512, steps=1_000_001)
