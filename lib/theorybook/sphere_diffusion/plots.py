@@ -400,10 +400,9 @@ def plot_scaling(points, *, ax=None, extend_to: float | None = None, fit: str = 
             shown = [c for c in cw if c.bpc <= top]
             ax.errorbar([c.flops for c in shown], [c.bpc for c in shown], yerr=[2 * c.se for c in shown],
                         fmt="o", color=f"C{i}", mfc=mfc, ms=5, capsize=3, lw=1)
-            for c in cw:
-                if c.bpc > top:
-                    ax.plot([c.flops], [top], "^", color=f"C{i}", mfc=mfc, ms=7, clip_on=False)
-                if c.bpc > top and annotate:
+            for c in (c for c in cw if c.bpc > top):
+                ax.plot([c.flops], [top], "^", color=f"C{i}", mfc=mfc, ms=7, clip_on=False)
+                if annotate:
                     ax.annotate(f"{c.bpc:.0f} ± {c.se:.0f}", (c.flops, top), xytext=(4, -10),
                                 textcoords="offset points", fontsize=6, color=f"C{i}")
         law = laws[model]
